@@ -1,0 +1,189 @@
+/**
+ * Geometry and colour of frames in pixels, as flameprof 0.4 draws them
+ * (spec/flameprof-layout.md, section 5). Renderers ask this module where a frame goes;
+ * nothing here writes output.
+ */
+import { createHash } from 'node:crypto';
+import type { Frame, FrameColor, FrameSet } from './frames';
+
+export interface Geometry {
+  readonly width: number;
+  readonly rowHeight: number;
+  readonly fontSize: number;
+}
+
+export interface SectionLayout {
+  /** y of the section's top edge within the frame area. */
+  readonly top: number;
+  readonly height: number;
+  readonly maxLevel: number;
+}
+
+export interface Layout {
+  readonly flame: SectionLayout;
+  readonly inverted: SectionLayout;
+  /** Height of the frame area: the bottom of the inverted section. */
+  readonly height: number;
+  readonly width: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  /** Unclamped width (the clamp to 1 px keeps tiny frames visible but lies about size). */
+  rawW: number;
+}
+
+export function layoutSections(frames: FrameSet, geo: Geometry): Layout {
+  const h = geo.rowHeight;
+  const maxLevel = (fs: Frame[]): number => {
+    let m = -1;
+    for (const f of fs) if (f.level > m) m = f.level;
+    return m;
+  };
+  const topMax = maxLevel(frames.flame);
+  const botMax = maxLevel(frames.inverted);
+  const topHeight = (topMax + 1) * h;
+  // A blank row separates the sections, unless the flame section is empty.
+  const botTop = topMax >= 0 ? topHeight + h : 0;
+  const botHeight = (botMax + 1) * h;
+  return {
+    flame: { top: 0, height: topHeight, maxLevel: topMax },
+    inverted: { top: botTop, height: botHeight, maxLevel: botMax },
+    height: botTop + botHeight,
+    width: geo.width,
+  };
+}
+
+/** Where a frame goes. `out` is reused by hot loops to avoid an allocation per frame. */
+export function frameBox(
+  f: Frame,
+  section: 'flame' | 'inverted',
+  layout: Layout,
+  geo: Geometry,
+  total: number,
+  out: Box = { x: 0, y: 0, w: 0, rawW: 0 },
+): Box {
+  const h = geo.rowHeight;
+  out.x = (f.x * geo.width) / total;
+  out.rawW = (f.w * geo.width) / total;
+  out.w = Math.max(1, out.rawW - 1);
+  if (section === 'flame') {
+    out.y = layout.flame.height - f.level * h - h;
+  } else {
+    const s = layout.inverted;
+    out.y = s.top + s.height - (s.maxLevel - f.level) * h - h;
+  }
+  return out;
+}
+
+type RGB = readonly [number, number, number];
+
+/** flameprof's palettes, index 0 first. */
+export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
+  normal: [
+    [255, 240, 141],
+    [255, 215, 125],
+    [255, 190, 110],
+    [255, 165, 95],
+    [255, 140, 79],
+    [255, 115, 64],
+    [255, 90, 49],
+  ],
+  guessed: [
+    [44, 255, 210],
+    [57, 242, 168],
+    [71, 230, 126],
+    [85, 218, 84],
+    [99, 206, 42],
+  ],
+  calleeless: [
+    [230, 230, 255],
+    [214, 214, 255],
+    [198, 198, 255],
+    [182, 182, 255],
+    [166, 166, 255],
+  ],
+  caller: [
+    [190, 190, 190],
+    [197, 197, 197],
+    [204, 204, 204],
+    [211, 211, 211],
+    [218, 218, 218],
+    [225, 225, 225],
+    [232, 232, 232],
+  ],
+};
+
+/**
+ * Colour by hashing the label, so a function keeps its colour across graphs and runs.
+ * Cached per label and palette: sha1 per frame would dominate big renders.
+ */
+export class Colorizer {
+  private readonly cache = new Map<string, string>();
+
+  fill(label: string, color: FrameColor): string {
+    const id = color + '\u0000' + label;
+    let fill = this.cache.get(id);
+    if (fill === undefined) {
+      const digest = createHash('sha1').update(label, 'utf8').digest();
+      const u = digest.readUInt32BE(0) / 2 ** 32;
+      const palette = PALETTES[color];
+      const [r, g, b] = palette[Math.floor(palette.length * u)];
+      fill = `rgb(${r},${g},${b})`;
+      this.cache.set(id, fill);
+    }
+    return fill;
+  }
+}
+
+/**
+ * How many monospace cells a label needs: East Asian wide characters take two. Labels are
+ * cut to fit their box from this, so it errs on the wide side.
+ */
+export function textCells(s: string): number {
+  let cells = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    cells += isWide(c) ? 2 : 1;
+  }
+  return cells;
+}
+
+function isWide(c: number): boolean {
+  return (
+    c >= 0x1100 &&
+    (c <= 0x115f ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd))
+  );
+}
+
+/** Width of one monospace cell relative to the font size (0.6 is typical; a margin for safety). */
+export const CELL_WIDTH = 0.62;
+
+/**
+ * The label as it fits in `avail` pixels: whole, cut with "..", or empty when not even
+ * three cells fit.
+ */
+export function fitLabel(name: string, avail: number, fontSize: number): string {
+  const cells = Math.floor(avail / (fontSize * CELL_WIDTH));
+  if (cells < 3) return '';
+  if (name.length <= cells && textCells(name) <= cells) return name;
+  let used = 0;
+  let out = '';
+  for (const ch of name) {
+    const w = isWide(ch.codePointAt(0)!) ? 2 : 1;
+    if (used + w > cells - 2) break;
+    used += w;
+    out += ch;
+  }
+  return out + '..';
+}

@@ -1,0 +1,234 @@
+/**
+ * pstats dumps -> call-graph profile. Decoding is the marshal module's job; this one checks
+ * that the decoded object has the shape pstats writes and turns it into the model.
+ */
+import { decodeMarshal, type PyValue } from '../decode/marshal';
+import { InputError, MarshalError } from '../errors';
+import type { CallEdge, CallGraphProfile, FuncKey, FunctionStats, Timing } from '../model';
+
+const NOT_PSTATS = 'not a pstats dump';
+
+/** Decode and validate one dump. Errors name what is wrong; the caller adds the file name. */
+export function readPstats(bytes: Uint8Array): CallGraphProfile {
+  if (bytes.length === 0) throw new InputError('empty file');
+  let decoded;
+  try {
+    decoded = decodeMarshal(bytes);
+  } catch (err) {
+    if (err instanceof MarshalError && looksLikeText(bytes)) {
+      throw new InputError(`${NOT_PSTATS}: it looks like a text file${textKind(bytes)} (${err.message})`);
+    }
+    throw err;
+  }
+  if (decoded.end !== bytes.length) {
+    throw new InputError(
+      `${NOT_PSTATS}: ${bytes.length - decoded.end} unexpected bytes after the dump's end at byte ${decoded.end}`,
+    );
+  }
+  return fromDecoded(decoded.value, decoded.pythonVersion, bytes.length);
+}
+
+function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): CallGraphProfile {
+  if (!isType(top, 'dict')) {
+    throw new InputError(`${NOT_PSTATS}: top-level object is ${describe(top)}, expected a dict`);
+  }
+  const index = new Map<string, number>();
+  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  const raw: PyValue[] = [];
+
+  const indexOf = (key: FuncKey): number => {
+    const id = keyId(key);
+    let i = index.get(id);
+    if (i === undefined) {
+      // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
+      i = functions.length;
+      index.set(id, i);
+      functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
+      raw.push(null);
+    }
+    return i;
+  };
+
+  top.entries.forEach(([k, v], n) => {
+    const where = `entry ${n}`;
+    const key = funcKey(k, `the key of ${where}`);
+    if (!isType(v, 'tuple') || v.items.length !== 5) {
+      throw new InputError(`${NOT_PSTATS}: ${where} (${label(key)}) is ${describe(v)}, expected a (cc, nc, tt, ct, callers) tuple`);
+    }
+    const [cc, nc, tt, ct, callers] = v.items;
+    const i = indexOf(key);
+    functions[i].stat = {
+      cc: int(cc, `cc of ${label(key)}`),
+      nc: int(nc, `nc of ${label(key)}`),
+      tt: num(tt, `tt of ${label(key)}`),
+      ct: num(ct, `ct of ${label(key)}`),
+    };
+    if (!isType(callers, 'dict')) {
+      throw new InputError(`${NOT_PSTATS}: the callers of ${label(key)} are ${describe(callers)}, expected a dict`);
+    }
+    raw[i] = callers;
+  });
+
+  // Marshal references let a small file name one big callers dict many times; real dumps
+  // never share them, so more edges than bytes means a hostile file, not a big profile.
+  let edgeCount = 0;
+  const declared = functions.length;
+  for (let i = 0; i < declared; i++) {
+    const callers = raw[i];
+    if (!isType(callers, 'dict')) continue;
+    edgeCount += callers.entries.length;
+    if (edgeCount > inputSize) {
+      throw new InputError(`${NOT_PSTATS}: more call edges than the file has bytes (reused references)`);
+    }
+    const callee = functions[i];
+    for (const [ck, cv] of callers.entries) {
+      const callerKey = funcKey(ck, `a caller key of ${label(callee.key)}`);
+      const what = `the call ${label(callerKey)} -> ${label(callee.key)}`;
+      callee.callers.push(edge(indexOf(callerKey), cv, what));
+    }
+  }
+  return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion };
+}
+
+function edge(caller: number, v: PyValue, what: string): CallEdge {
+  if (isType(v, 'tuple') && v.items.length === 4) {
+    // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
+    const [nc, cc, tt, ct] = v.items;
+    return {
+      caller,
+      timing: { cc: int(cc, what), nc: int(nc, what), tt: num(tt, what), ct: num(ct, what) },
+      estimated: false,
+    };
+  }
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    // The pure-Python profile module keeps only a call count; times are shared out later.
+    const n = int(v, what);
+    return { caller, timing: { cc: n, nc: n, tt: 0, ct: 0 }, estimated: true };
+  }
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an (nc, cc, tt, ct) tuple or a call count`);
+}
+
+function funcKey(v: PyValue, what: string): FuncKey {
+  if (isType(v, 'tuple') && v.items.length === 3) {
+    const [file, line, name] = v.items;
+    if (typeof file === 'string' && (typeof line === 'number' || typeof line === 'bigint') && typeof name === 'string') {
+      return { file, line: Number(line), name };
+    }
+  }
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a (file, line, name) tuple`);
+}
+
+function int(v: PyValue, what: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an integer`);
+}
+
+function num(v: PyValue, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a number`);
+}
+
+export function keyId(k: FuncKey): string {
+  return `${k.file}\u0000${k.line}\u0000${k.name}`;
+}
+
+function label(k: FuncKey): string {
+  return `${k.file}:${k.line}:${k.name}`;
+}
+
+function isType<T extends string>(v: PyValue, type: T): v is Extract<PyValue, { type: T }> {
+  return typeof v === 'object' && v !== null && 'type' in v && v.type === type;
+}
+
+/** A Python-ish name for what was found, for error messages. */
+export function describe(v: PyValue): string {
+  if (v === null) return 'None';
+  switch (typeof v) {
+    case 'boolean':
+      return 'a bool';
+    case 'number':
+      return Number.isInteger(v) ? 'an int' : 'a float';
+    case 'bigint':
+      return 'an int';
+    case 'string':
+      return 'a str';
+    default:
+      switch (v.type) {
+        case 'tuple':
+          return `a tuple of ${v.items.length}`;
+        case 'list':
+          return 'a list';
+        case 'dict':
+          return 'a dict';
+        case 'set':
+        case 'frozenset':
+          return `a ${v.type}`;
+        case 'bytes':
+          return 'bytes';
+        case 'complex':
+          return 'a complex';
+        default:
+          return v.type;
+      }
+  }
+}
+
+function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return false;
+  }
+  return true;
+}
+
+function textKind(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
+  return head.startsWith('{"') || head.startsWith('[') || head.startsWith('{\n') ? ' (JSON?)' : '';
+}
+
+/**
+ * Merge dumps as `pstats.Stats(a, b, ...)` does: functions and callers in first-seen order,
+ * counts and times summed.
+ */
+export function mergeCallGraphs(profiles: CallGraphProfile[]): CallGraphProfile {
+  if (profiles.length === 1) return profiles[0];
+  const index = new Map<string, number>();
+  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  for (const p of profiles) {
+    const local = p.functions.map((f) => {
+      const id = keyId(f.key);
+      let i = index.get(id);
+      if (i === undefined) {
+        i = functions.length;
+        index.set(id, i);
+        functions.push({ key: f.key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
+      }
+      return i;
+    });
+    p.functions.forEach((f, j) => {
+      const target = functions[local[j]];
+      target.stat = add(f.stat, target.stat);
+      for (const e of f.callers) {
+        const caller = local[e.caller];
+        const k = target.callers.findIndex((c) => c.caller === caller);
+        if (k < 0) {
+          target.callers.push({ caller, timing: e.timing, estimated: e.estimated });
+        } else {
+          const old = target.callers[k];
+          if (old.estimated !== e.estimated) {
+            throw new InputError('cannot merge a cProfile dump with a dump of the pure-Python profile module');
+          }
+          target.callers[k] = { caller, timing: add(e.timing, old.timing), estimated: e.estimated };
+        }
+      }
+    });
+  }
+  return { kind: 'callgraph', functions, pythonVersion: profiles[0].pythonVersion };
+}
+
+function add(a: Timing, b: Timing): Timing {
+  return { cc: a.cc + b.cc, nc: a.nc + b.nc, tt: a.tt + b.tt, ct: a.ct + b.ct };
+}

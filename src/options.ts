@@ -1,0 +1,64 @@
+/**
+ * Every option, with its default, in one place: the CLI's flags and the library's
+ * parameters are both this type, so they cannot drift apart.
+ */
+export interface Options {
+  /** Width of the graph in pixels. Default 1200. */
+  width: number;
+  /** Height of one row of frames in pixels. Default 24. */
+  rowHeight: number;
+  /** Label font size in pixels. Default 12. */
+  fontSize: number;
+  /**
+   * Frames narrower than this percentage of the total are not drawn (their time goes to the
+   * parent's own time in the log). Default 0.1 (per cent, as in flameprof).
+   */
+  threshold: number;
+  /** Output format. Default 'svg'. */
+  format: OutputFormat;
+  /** Multiplier applied to seconds in the folded log. Default 1000000 (microseconds). */
+  logMult: number;
+  /**
+   * Stop with an error when a graph would hold more frames than this: the paths of a call
+   * graph are exponential in number, and a very low threshold can ask for billions.
+   * Default 2,000,000.
+   */
+  maxFrames: number;
+  /** Title shown in the SVG header. Default: derived from the input file names. */
+  title: string | undefined;
+  /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
+  js: boolean;
+  /** How to read the input. Default 'auto' (detected from the content). */
+  inputFormat: InputFormat;
+  /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
+  skipBadLines: boolean;
+}
+
+export type OutputFormat = 'svg' | 'log' | 'speedscope';
+export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['svg', 'log', 'speedscope'];
+export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'pstats', 'folded', 'plop'];
+
+export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
+  width: 1200,
+  rowHeight: 24,
+  fontSize: 12,
+  threshold: 0.1,
+  format: 'svg',
+  logMult: 1000000,
+  maxFrames: 2000000,
+  title: undefined,
+  js: true,
+  inputFormat: 'auto',
+  skipBadLines: false,
+});
+
+/** Fill in defaults for the options a caller left out. */
+export function resolveOptions(partial: Partial<Options> = {}): Options {
+  const out: Options = { ...DEFAULT_OPTIONS };
+  for (const [k, v] of Object.entries(partial)) {
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
