@@ -7,12 +7,14 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
-  stdio: 'inherit',
-});
+const fs = require('node:fs');
+// The bundle first, written to a temporary name and renamed, so that tests spawning the CLI
+// never see a half-written file.
+const bundle = path.join(root, 'dist/cli.bundle.js');
+const tmp = `${bundle}.${process.pid}.tmp`;
 require('esbuild').buildSync({
   entryPoints: [path.join(root, 'src/cli.ts')],
-  outfile: path.join(root, 'dist/cli.bundle.js'),
+  outfile: tmp,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -21,4 +23,8 @@ require('esbuild').buildSync({
   legalComments: 'none',
   define: { FLAMEPROF_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+});
+fs.renameSync(tmp, bundle);
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+  stdio: 'inherit',
 });
