@@ -145,8 +145,8 @@ export function version(): string {
   return typeof FLAMEPROF_VERSION === 'string' ? FLAMEPROF_VERSION : (require('../package.json') as { version: string }).version;
 }
 
-/** --help text, built by yargs from the same flag table. */
-export function helpText(): string {
+/** --help text, built by yargs from the same flag table (yargs 17 hands it back as a promise). */
+export async function helpText(): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
   let y = yargs([])
@@ -166,7 +166,7 @@ export function helpText(): string {
     });
   }
   for (const [cmd, what] of EXAMPLES) y = y.example(cmd, what);
-  return y.getHelp() as unknown as string;
+  return y.getHelp();
 }
 
 const HINT = "(see 'flameprof --help')";
@@ -178,7 +178,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv);
     debug = args.debug;
     if (args.help) {
-      io.stdout.write(helpText() + '\n');
+      io.stdout.write((await helpText()) + '\n');
       return 0;
     }
     if (args.version) {
