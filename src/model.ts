@@ -63,6 +63,8 @@ export interface SampledProfile {
   readonly kind: 'sampled';
   readonly funcs: FuncKey[];
   readonly stacks: SampledStack[];
+  /** What the reader skipped or tolerated (e.g. malformed lines), to be shown on stderr. */
+  readonly warnings?: string[];
 }
 
 export type Profile = CallGraphProfile | SampledProfile;
