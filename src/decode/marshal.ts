@@ -153,9 +153,18 @@ export function decodeMarshal(buf: Uint8Array): Decoded {
   // Marshal version 3+ (Python 3.4+) flags the outermost object for reference: a sure sign.
   if (buf[0] & FLAG_REF) return run(buf, 3);
   const first = run(buf, 2);
+  if (first.pythonVersion === 3) return run(buf, 3);
   // Python 3.0-3.3 wrote no flags: text as 'u' (and 't' for interned UTF-8), never 'R' or
-  // text as 's'. If that is what we saw, read 't' again as UTF-8.
-  if (first.pythonVersion === 3 || (!first.sawPy2Evidence && first.sawUnicode)) return run(buf, 3);
+  // text as 's'. If that is what we saw, read 't' again as UTF-8, unless it is not UTF-8:
+  // then only Python 2 (whose 't' is bytes) can have written it.
+  if (!first.sawPy2Evidence && first.sawUnicode) {
+    try {
+      return run(buf, 3);
+    } catch (err) {
+      if (err instanceof MarshalError) return first;
+      throw err;
+    }
+  }
   return first;
 }
 
