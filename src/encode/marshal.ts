@@ -68,8 +68,23 @@ class Writer {
   }
 
   int(v: number): void {
-    this.byte(0x69); // 'i'
-    this.i32(v);
+    if (!Number.isInteger(v)) throw new RangeError(`encodePstats: ${v} is not an integer`);
+    if (v >= -0x80000000 && v <= 0x7fffffff) {
+      this.byte(0x69); // 'i'
+      this.i32(v);
+      return;
+    }
+    // Beyond int32 Python writes a long: 15-bit digits, least significant first, the sign
+    // on the digit count. (Python 2 would use 'I' up to 64 bits; 'l' reads the same.)
+    const digits: number[] = [];
+    for (let m = BigInt(Math.abs(v)); m > 0n; m >>= 15n) digits.push(Number(m & 0x7fffn));
+    this.byte(0x6c); // 'l'
+    this.i32(v < 0 ? -digits.length : digits.length);
+    this.ensure(digits.length * 2);
+    for (const d of digits) {
+      this.buf.writeUInt16LE(d, this.pos);
+      this.pos += 2;
+    }
   }
 
   float(v: number): void {
@@ -104,10 +119,11 @@ class Writer {
       this.i32(known);
       return;
     }
-    const data = this.dialect === 3 ? Buffer.from(s, 'utf8') : Buffer.from(s, 'latin1');
+    let data: Buffer;
     if (this.dialect === 3) {
       this.seen.set(s, this.refCount++);
       const ascii = /^[\x00-\x7f]*$/.test(s);
+      data = ascii ? Buffer.from(s, 'latin1') : utf8SurrogatePass(s);
       if (ascii && data.length < 256) {
         this.byte(0x5a | 0x80); // 'Z' short interned ASCII, flagged
         this.byte(data.length);
@@ -115,9 +131,16 @@ class Writer {
         this.byte((ascii ? 0x41 /* A */ : 0x75 /* u */) | 0x80);
         this.i32(data.length);
       }
-    } else {
+    } else if (/^[\x00-\xff]*$/.test(s)) {
+      // A Python 2 str is bytes; our model reads them as Latin-1, so write them back so.
       this.seen.set(s, this.seen.size);
+      data = Buffer.from(s, 'latin1');
       this.byte(0x74); // 't' interned
+      this.i32(data.length);
+    } else {
+      // Beyond Latin-1 only a Python 2 unicode object can hold it; those are not interned.
+      data = utf8SurrogatePass(s);
+      this.byte(0x75); // 'u'
       this.i32(data.length);
     }
     this.ensure(data.length);
@@ -128,4 +151,27 @@ class Writer {
   finish(): Uint8Array {
     return this.buf.subarray(0, this.pos);
   }
+}
+
+/**
+ * UTF-8 as Python's `surrogatepass` writes it: a lone surrogate becomes its own 3-byte
+ * sequence (ED A0 80 for \ud800) instead of U+FFFD, so the decoder gives it back.
+ */
+function utf8SurrogatePass(s: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return Buffer.from(out);
 }
