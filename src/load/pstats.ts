@@ -11,21 +11,22 @@ const NOT_PSTATS = 'not a pstats dump';
 /** Decode and validate one dump. Errors name what is wrong; the caller adds the file name. */
 export function readPstats(bytes: Uint8Array): CallGraphProfile {
   if (bytes.length === 0) throw new InputError('empty file');
-  let decoded;
   try {
-    decoded = decodeMarshal(bytes);
+    const decoded = decodeMarshal(bytes);
+    if (decoded.end !== bytes.length) {
+      throw new InputError(
+        `${NOT_PSTATS}: ${bytes.length - decoded.end} unexpected bytes after the dump's end at byte ${decoded.end}`,
+      );
+    }
+    return fromDecoded(decoded.value, decoded.pythonVersion, bytes.length);
   } catch (err) {
-    if (err instanceof MarshalError && looksLikeText(bytes)) {
-      throw new InputError(`${NOT_PSTATS}: it looks like a text file${textKind(bytes)} (${err.message})`);
+    // Text can happen to decode a little way (a file starting "N" is None, "i" an int):
+    // whatever went wrong, a text file is better told as such than by a byte offset.
+    if ((err instanceof MarshalError || err instanceof InputError) && looksLikeText(bytes)) {
+      throw new InputError(`${NOT_PSTATS}: it looks like ${textKind(bytes)} (a pstats dump is binary marshal data)`);
     }
     throw err;
   }
-  if (decoded.end !== bytes.length) {
-    throw new InputError(
-      `${NOT_PSTATS}: ${bytes.length - decoded.end} unexpected bytes after the dump's end at byte ${decoded.end}`,
-    );
-  }
-  return fromDecoded(decoded.value, decoded.pythonVersion, bytes.length);
 }
 
 function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): CallGraphProfile {
@@ -81,10 +82,19 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
       throw new InputError(`${NOT_PSTATS}: more call edges than the file has bytes (reused references)`);
     }
     const callee = functions[i];
+    // A key written twice in one dict: Python keeps the first position and the last value.
+    const at = new Map<number, number>();
     for (const [ck, cv] of callers.entries) {
       const callerKey = funcKey(ck, `a caller key of ${label(callee.key)}`);
       const what = `the call ${label(callerKey)} -> ${label(callee.key)}`;
-      callee.callers.push(edge(indexOf(callerKey), cv, what));
+      const e = edge(indexOf(callerKey), cv, what);
+      const k = at.get(e.caller);
+      if (k === undefined) {
+        at.set(e.caller, callee.callers.length);
+        callee.callers.push(e);
+      } else {
+        callee.callers[k] = e;
+      }
     }
   }
   return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion };
@@ -186,7 +196,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
 
 function textKind(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
-  return head.startsWith('{"') || head.startsWith('[') || head.startsWith('{\n') ? ' (JSON?)' : '';
+  return /^(?:\{\s*"|\[\s*[-"{[\d\]tfn])/.test(head) ? 'JSON text' : 'a text file';
 }
 
 /**
