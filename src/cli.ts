@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { FlameprofError, UsageError } from './errors';
 import { buildFrames, defaultTitle, fsReason, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
+import { DEFAULT_RUN_OPTIONS, defaultRunOutput, ensureDir, pstatPath, runPython, saveDump, type RunTarget } from './run/python';
 
 declare const FLAMEPROF_VERSION: string | undefined;
 
@@ -37,6 +38,11 @@ export const FLAGS: readonly Flag[] = [
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
+  { name: 'run', alias: 'r', kind: 'string', describe: "run the Python script SCRIPT under cProfile and graph it (the script's arguments go after --)" },
+  { name: 'module', alias: 'm', kind: 'string', describe: 'run the Python module MODULE (as python -m does) under cProfile and graph it' },
+  { name: 'python', kind: 'string', describe: 'with -r/-m: the Python to run (default: python3)' },
+  { name: 'cpu', kind: 'boolean', describe: 'with -r/-m: measure CPU time instead of wall-clock time' },
+  { name: 'pstat', kind: 'boolean', describe: 'with -r/-m: keep the cProfile dump beside the output (out.svg -> out.prof)' },
   { name: 'debug', kind: 'boolean', describe: 'show stack traces of errors' },
   { name: 'version', kind: 'boolean', describe: 'print the version and exit' },
   { name: 'help', alias: 'h', kind: 'boolean', describe: 'show this help and exit' },
@@ -47,6 +53,7 @@ const EXAMPLES: ReadonlyArray<[string, string]> = [
   ['flameprof -o app.svg a.prof b.prof', 'merge two dumps, as pstats.Stats(a, b) does'],
   ['flameprof --format=log app.prof | flamegraph.pl > out.svg', 'folded stacks for flamegraph.pl'],
   ['flameprof --threshold 0.01 --width 2000 app.prof > app.svg', 'more detail'],
+  ['flameprof -r app.py -- --fast in.txt', 'profile app.py (with its arguments); the graph goes to profiles/app-<time>.svg'],
 ];
 
 export interface CliIo {
@@ -62,6 +69,17 @@ export interface ParsedArgs {
   debug: boolean;
   version: boolean;
   help: boolean;
+  /** -r/-m: the program to profile instead of reading inputs. */
+  run: RunRequest | undefined;
+}
+
+export interface RunRequest {
+  target: RunTarget;
+  /** Everything after `--`: the program's own arguments. */
+  args: string[];
+  python: string;
+  cpu: boolean;
+  pstat: boolean;
 }
 
 /** Parse and validate argv (without node and script). Throws UsageError. */
@@ -107,13 +125,50 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   const out = a.out === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === 'out')!, a.out);
   const inputs = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
+  const run = runRequest(a, out as string | undefined);
   return {
     options: resolveOptions(options),
-    inputs,
+    inputs: run ? [] : inputs,
+    run,
     out: out as string | undefined,
     debug: a.debug === true,
     version: a.version === true,
     help: a.help === true,
+  };
+}
+
+/**
+ * -r/-m and the flags that only mean something with them. The program's arguments are only
+ * those after `--`: a stray word before it would be ambiguous (a profile? an argument?), so
+ * it is an error that says where arguments go.
+ */
+function runRequest(a: Record<string, unknown>, out: string | undefined): RunRequest | undefined {
+  const get = (name: string): unknown => (a[name] === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === name)!, a[name]));
+  const script = get('run') as string | undefined;
+  const module = get('module') as string | undefined;
+  const python = get('python') as string | undefined;
+  const cpu = get('cpu') === true;
+  const pstat = get('pstat') === true;
+  if (script === undefined && module === undefined) {
+    const stray = python !== undefined ? '--python' : cpu ? '--cpu' : pstat ? '--pstat' : undefined;
+    if (stray) throw new UsageError(`${stray} works only with -r/--run or -m/--module`);
+    return undefined;
+  }
+  if (script !== undefined && module !== undefined) throw new UsageError('-r/--run and -m/--module cannot be used together');
+  const flag = script !== undefined ? '-r' : '-m';
+  const stray = (a._ as Array<string | number>).map(String);
+  if (stray.length > 0) {
+    throw new UsageError(`unexpected argument '${stray[0]}' with ${flag}: no profile inputs with ${flag}, and the program's arguments go after --`);
+  }
+  if (out !== undefined && pstat && pstatPath(out) === out) {
+    throw new UsageError(`--pstat would write the dump over the output '${out}': give -o another extension`);
+  }
+  return {
+    target: script !== undefined ? { script } : { module: module! },
+    args: ((a['--'] as Array<string | number> | undefined) ?? []).map(String),
+    python: python ?? DEFAULT_RUN_OPTIONS.python,
+    cpu,
+    pstat,
   };
 }
 
@@ -151,7 +206,7 @@ export async function helpText(): Promise<string> {
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
   let y = yargs([])
     .scriptName('flameprof')
-    .usage('$0 [options] <profile...>\n\nFlame graphs from Python profiles (cProfile/profile dumps). Use - to read standard input.')
+    .usage('$0 [options] <profile...>\n$0 [options] -r SCRIPT | -m MODULE [-- ARGS...]\n\nFlame graphs from Python profiles (cProfile/profile dumps). Use - to read standard input.')
     .version(false)
     .help(false)
     .wrap(Math.min(100, process.stdout.columns || 100));
@@ -185,6 +240,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(version() + '\n');
       return 0;
     }
+    if (args.run) return await runProgram(args, args.run, io);
     if (args.inputs.length === 0) throw new UsageError('no profile given');
     if (args.inputs.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
     return await runRender(args, io);
@@ -203,6 +259,40 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.out !== undefined) writeAtomically(args.out, chunks);
   else await writeStream(io.stdout, chunks);
   return 0;
+}
+
+/**
+ * -r/-m: run the program under cProfile, then render its dump like any other input. The graph
+ * never goes to stdout (that is the program's), and our exit code is the program's.
+ */
+async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise<number> {
+  const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args });
+  const what = 'script' in run.target ? run.target.script : run.target.module;
+  if (result.dump === undefined) {
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.status}`;
+    io.stderr.write(`flameprof: no profile of ${what}: Python ${how} before writing one\n`);
+    return result.status || 1;
+  }
+  try {
+    let out = args.out;
+    if (out === undefined) {
+      ensureDir('profiles');
+      out = defaultRunOutput(run.target, args.options.format, 'profiles');
+    }
+    if (run.pstat) {
+      saveDump(pstatPath(out), result.dump);
+      io.stderr.write(`flameprof: wrote ${pstatPath(out)}\n`);
+    }
+    const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
+    const frames = buildFrames(profile, args.options);
+    for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
+    writeAtomically(out, render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what));
+    io.stderr.write(`flameprof: wrote ${out}\n`);
+  } catch (err) {
+    const code = reportError(err, args.debug, io);
+    return result.status || code;
+  }
+  return result.status;
 }
 
 /** Write to a temporary file beside `path` and rename it over: no half-written output, ever. */

@@ -20,3 +20,4 @@ export {
 } from './flameprof';
 export { renderSvg, type SvgOptions } from './render/svg';
 export { renderLog } from './render/log';
+export { runPython, DEFAULT_RUN_OPTIONS, type RunOptions, type RunResult, type RunTarget } from './run/python';
