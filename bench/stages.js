@@ -1,0 +1,84 @@
+'use strict';
+/**
+ * One measured pipeline run in a fresh process (so every case starts as cold as the CLI
+ * does), stage by stage, using the built library in dist/. Prints one JSON line.
+ *
+ *   node bench/stages.js FILE THRESHOLD FORMAT OUTFILE [--stages decode,estimate] [--reps N]
+ *
+ * render and write interleave, as in the CLI: the time spent in the renderer's generator
+ * counts as render, the time in writeSync as write. The baseline is one fs.writeFileSync of
+ * a string of the same length to a fresh file, best of three.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist');
+const { readPstats } = require(path.join(dist, 'load', 'pstats.js'));
+const { buildFrames, render } = require(path.join(dist, 'flameprof.js'));
+
+const [file, thresholdArg, format, outFile, ...rest] = process.argv.slice(2);
+const threshold = Number(thresholdArg);
+const opt = (name, dflt) => {
+  const i = rest.indexOf(name);
+  return i >= 0 ? rest[i + 1] : dflt;
+};
+const onlyFront = opt('--stages', 'all') === 'decode,estimate';
+const reps = Number(opt('--reps', '1'));
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function once() {
+  const t = {};
+  let t0 = now();
+  const bytes = fs.readFileSync(file);
+  t.read = now() - t0;
+  t0 = now();
+  const profile = readPstats(bytes);
+  t.decode = now() - t0;
+  t0 = now();
+  const frames = buildFrames(profile, { threshold });
+  t.estimate = now() - t0;
+  t.frames = frames.flame.length + frames.inverted.length;
+  t.inputBytes = bytes.length;
+  if (onlyFront) return t;
+
+  t.render = 0;
+  t.write = 0;
+  let outBytes = 0;
+  const fd = fs.openSync(outFile, 'w');
+  const it = render(frames, { threshold, format }, path.basename(file))[Symbol.iterator]();
+  for (;;) {
+    const a = now();
+    const r = it.next();
+    const b = now();
+    t.render += b - a;
+    if (r.done) break;
+    outBytes += fs.writeSync(fd, r.value);
+    t.write += now() - b;
+  }
+  const c = now();
+  fs.closeSync(fd);
+  t.write += now() - c;
+  t.outBytes = outBytes;
+  fs.unlinkSync(outFile);
+
+  // The same number of bytes, written the simplest way there is.
+  const same = 'x'.repeat(outBytes);
+  t.baselineWrite = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const a = now();
+    fs.writeFileSync(outFile, same);
+    t.baselineWrite = Math.min(t.baselineWrite, now() - a);
+    fs.unlinkSync(outFile);
+  }
+  return t;
+}
+
+let best;
+for (let i = 0; i < reps; i++) {
+  const t = once();
+  if (best === undefined) best = t;
+  else for (const k of Object.keys(t)) best[k] = Math.min(best[k], t[k]);
+}
+best.maxRssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(JSON.stringify(best) + '\n');
