@@ -23,28 +23,40 @@ export interface EstimateOptions {
   maxFrames: number;
 }
 
-interface Child {
-  readonly node: number;
-  readonly timing: Timing;
-  /** count(p, c): how many reachable callers the parent has, i.e. in how many places it is drawn. */
-  count: number;
-  /** The dump held only a call count for this edge (profile module): its times are a share. */
-  readonly estimated: boolean;
-  /** Dense id of the edge, for the "already on this path" check. */
-  readonly id: number;
-}
-
-/** The graph in the shape both traversals want, with the pseudo-node `root` last. */
+/**
+ * The graph in the shape both traversals want: flat arrays, so that a walk producing
+ * 100,000+ frames allocates nothing but the frames. Node `n` is the pseudo-node `root`.
+ * Edge `j` (an index into the per-edge arrays) is one caller -> callee entry of the dump,
+ * or root -> a root function; edges are grouped by caller and, within a caller, ordered by
+ * the callee's key, which is the order the reference visits children in.
+ */
 interface Graph {
-  readonly n: number; // functions; root is node n
-  /** Callees of each node in key order (computed once: every visit sorts the same list). */
-  readonly callees: Child[][];
-  /** Callers of each function in dump order, with the edge timing; for the inverted pass. */
-  readonly callers: Array<Array<{ node: number; timing: Timing }>>;
-  /** The same, sorted by key. */
-  readonly callersSorted: Array<Array<{ node: number; timing: Timing }>>;
+  readonly n: number;
+  /** Callees of node p are edges calleeStart[p] .. calleeStart[p + 1] - 1. */
+  readonly calleeStart: Int32Array;
+  readonly child: Int32Array;
+  /** Edge timings (profile-module edges already given their share of the callee's times). */
+  readonly cc: Float64Array;
+  readonly nc: Float64Array;
+  readonly tt: Float64Array;
+  readonly ct: Float64Array;
+  /** The dump held only a call count for this edge (profile module): its times are a share. */
+  readonly estimated: Uint8Array;
+  /** Per node: some callee edge is `estimated`. */
+  readonly hasEstimated: Uint8Array;
+  /** Per node p: count(p, c) for every callee c, i.e. in how many places p is drawn. */
+  readonly visits: Float64Array;
+  /** Callers of function f, by key: entries callerStart[f] .. callerStart[f + 1] - 1. */
+  readonly callerStart: Int32Array;
+  readonly callerEdge: Int32Array;
+  readonly callerNode: Int32Array;
+  /** Path key of the (caller, f) pair; a pair listed twice shares one key, as in the reference. */
+  readonly callerPair: Int32Array;
+  /** Per function: the sum of its callers' edge ct, in dump order (the order the reference adds). */
+  readonly callerCtSum: Float64Array;
+  /** Every function, by key. */
+  readonly order: Int32Array;
   readonly total: number;
-  readonly edgeCount: number;
 }
 
 export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions): FrameSet {
@@ -79,26 +91,11 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   const n = fs.length;
   const root = n;
 
-  // Edge timings. Profile-module edges carry a call count only: share the callee's times.
-  const edgeTiming = (callee: number, t: Timing, estimated: boolean): Timing => {
-    if (!estimated) return t;
-    const s = fs[callee].stat;
-    const share = s.nc === 0 ? 0 : t.nc / s.nc;
-    return { cc: t.cc, nc: t.nc, tt: s.tt * share, ct: s.ct * share };
-  };
-
-  const calleeLists: Child[][] = Array.from({ length: n + 1 }, () => []);
-  const callers: Graph['callers'] = fs.map(() => []);
-  let edgeId = 0;
   const roots: number[] = [];
+  let dumpEdges = 0;
   for (let c = 0; c < n; c++) {
-    const f = fs[c];
-    if (f.callers.length === 0) roots.push(c);
-    for (const e of f.callers) {
-      const timing = edgeTiming(c, e.timing, e.estimated);
-      calleeLists[e.caller].push({ node: c, timing, count: 0, estimated: e.estimated, id: edgeId++ });
-      callers[c].push({ node: e.caller, timing });
-    }
+    if (fs[c].callers.length === 0) roots.push(c);
+    dumpEdges += fs[c].callers.length;
   }
 
   let rootsum = 0;
@@ -118,7 +115,7 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
 
   // The reference then tries the biggest non-root as an extra root, and falls back to the
   // sum of own times as 100 % when that does not help (usually: see the spec).
-  const rootChildren = roots.map((r) => ({ node: r, timing: fs[r].stat }));
+  const rootChildren = roots.slice();
   let candidate = -1;
   for (let i = 0; i < n; i++) {
     if (fs[i].callers.length > 0 && (candidate < 0 || fs[i].stat.ct > fs[candidate].stat.ct)) candidate = i;
@@ -127,207 +124,340 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   if (candidate >= 0) {
     const ntotal = rootsum + fs[candidate].stat.ct;
     if (ntotal / selfsum > 0.8 && ntotal / selfsum < 1.2) {
-      rootChildren.push({ node: candidate, timing: fs[candidate].stat });
+      rootChildren.push(candidate);
       total = ntotal;
     }
   }
-  for (const rc of rootChildren) {
-    calleeLists[root].push({ node: rc.node, timing: rc.timing, count: 0, estimated: false, id: edgeId++ });
+
+  // Sort the functions once; every list below is then filled in key order directly, with
+  // no comparisons (function keys are unique within a profile).
+  const order = Int32Array.from(
+    fs.map((_, i) => i).sort((a, b) => compareFuncKeys(fs[a].key, fs[b].key)),
+  );
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[order[i]] = i;
+
+  const m = dumpEdges + rootChildren.length;
+  const calleeStart = new Int32Array(n + 2);
+  for (const f of fs) for (const e of f.callers) calleeStart[e.caller + 1]++;
+  calleeStart[root + 1] = rootChildren.length;
+  for (let p = 0; p <= n; p++) calleeStart[p + 1] += calleeStart[p];
+  const fill = calleeStart.slice(0, n + 1);
+  const child = new Int32Array(m);
+  const cc = new Float64Array(m);
+  const nc = new Float64Array(m);
+  const tt = new Float64Array(m);
+  const ct = new Float64Array(m);
+  const estimated = new Uint8Array(m);
+  const hasEstimated = new Uint8Array(n + 1);
+  const callerCtSum = new Float64Array(n);
+  const put = (j: number, c: number, t: Timing): void => {
+    child[j] = c;
+    cc[j] = t.cc;
+    nc[j] = t.nc;
+    tt[j] = t.tt;
+    ct[j] = t.ct;
+  };
+  // Callees in key order: visit callees by key, append each to its callers' lists. A caller
+  // listed twice keeps the order of its entries, as a stable sort would.
+  for (let r = 0; r < n; r++) {
+    const c = order[r];
+    const s = fs[c].stat;
+    let sum = 0;
+    for (const e of fs[c].callers) {
+      const j = fill[e.caller]++;
+      if (e.estimated) {
+        // Profile-module edges carry a call count only: share the callee's times.
+        const share = s.nc === 0 ? 0 : e.timing.nc / s.nc;
+        put(j, c, { cc: e.timing.cc, nc: e.timing.nc, tt: s.tt * share, ct: s.ct * share });
+        estimated[j] = 1;
+        hasEstimated[e.caller] = 1;
+      } else {
+        put(j, c, e.timing);
+      }
+      sum += ct[j];
+    }
+    // Callers were visited in dump order: the sum adds up as the reference's does.
+    callerCtSum[c] = sum;
   }
+  rootChildren.sort((a, b) => rank[a] - rank[b]);
+  for (const r of rootChildren) put(fill[root]++, r, fs[r].stat);
 
   // count(p, c) is the number of times the reference's counting walk visits p, which is
   // one per reachable edge into p (it descends an edge only the first time it counts it).
-  const visits = new Array<number>(n + 1).fill(0);
+  const visits = new Float64Array(n + 1);
   const reached = new Uint8Array(n + 1);
   visits[root] = 1;
   reached[root] = 1;
-  const queue = [root];
-  for (let q = 0; q < queue.length; q++) {
-    for (const ch of calleeLists[queue[q]]) {
-      visits[ch.node]++;
-      if (!reached[ch.node]) {
-        reached[ch.node] = 1;
-        queue.push(ch.node);
+  const queue = new Int32Array(n + 1);
+  queue[0] = root;
+  let tail = 1;
+  for (let q = 0; q < tail; q++) {
+    const p = queue[q];
+    for (let j = calleeStart[p]; j < calleeStart[p + 1]; j++) {
+      const c = child[j];
+      visits[c]++;
+      if (!reached[c]) {
+        reached[c] = 1;
+        queue[tail++] = c;
       }
     }
   }
-  const byKey = (a: { node: number }, b: { node: number }): number => compareKeys(fs, a.node, b.node);
-  for (let p = 0; p <= n; p++) {
-    for (const ch of calleeLists[p]) ch.count = visits[p];
-    calleeLists[p].sort(byKey);
+
+  // Callers in key order, the same way round: walk callers by key, append to their callees.
+  const callerStart = new Int32Array(n + 1);
+  for (let j = 0; j < calleeStart[root]; j++) callerStart[child[j] + 1]++;
+  for (let f = 0; f < n; f++) callerStart[f + 1] += callerStart[f];
+  const at = callerStart.slice(0, n);
+  const callerEdge = new Int32Array(dumpEdges);
+  const callerNode = new Int32Array(dumpEdges);
+  const callerPair = new Int32Array(dumpEdges);
+  for (let r = 0; r < n; r++) {
+    const p = order[r];
+    for (let j = calleeStart[p]; j < calleeStart[p + 1]; j++) {
+      const c = child[j];
+      const k = at[c]++;
+      callerEdge[k] = j;
+      callerNode[k] = p;
+      callerPair[k] = k > callerStart[c] && callerNode[k - 1] === p ? callerPair[k - 1] : k;
+    }
   }
-  const callersSorted = callers.map((list) => [...list].sort(byKey));
-  return { n, callees: calleeLists, callers, callersSorted, total, edgeCount: edgeId };
+
+  return {
+    n,
+    calleeStart,
+    child,
+    cc,
+    nc,
+    tt,
+    ct,
+    estimated,
+    hasEstimated,
+    visits,
+    callerStart,
+    callerEdge,
+    callerNode,
+    callerPair,
+    callerCtSum,
+    order,
+    total,
+  };
 }
 
-function compareKeys(fs: CallGraphProfile['functions'], a: number, b: number): number {
-  return compareFuncKeys(fs[a].key, fs[b].key);
-}
-
+/** An open `visit` of the flame walk. Entries are reused: the walk allocates only frames. */
 interface FlameVisit {
-  readonly node: number;
-  /** Children in processing order (exact first, then guessed) with their timings. */
-  readonly children: Array<{ ch: Child; timing: Timing; k: number }>;
+  node: number;
+  /** Next callee edge to look at, and the end of the node's callee edges. */
   next: number;
+  end: number;
+  /** 0: exact children (k == 1); 1: guessed ones (k > 1), which the reference takes second. */
+  phase: number;
+  /** max(count(node, .), pcount): k of every child but profile-module ones (at least 2). */
+  base: number;
+  /** What guessed children's times are multiplied by. */
+  factor: number;
   origin: number;
-  readonly level: number;
-  readonly pcount: number;
+  level: number;
+  pcount: number;
   /** The frame drawn for `node`, if any: small children add their time to its `self`. */
-  readonly frame: Frame | undefined;
+  frame: Frame | undefined;
   /** The edge that led here, marked on the path while this visit is open. */
-  readonly via: number;
+  via: number;
 }
 
 function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] {
   const frames: Frame[] = [];
   const maxw = g.total;
-  const onPath = new Uint8Array(g.edgeCount);
-  const stack: FlameVisit[] = [open(g, g.n, { cc: 1, nc: 1, tt: maxw, ct: maxw }, 0, 0, 1, undefined, -1)];
+  const onPath = new Uint8Array(g.child.length);
+  const stack: FlameVisit[] = [];
+  let depth = 0;
 
-  while (stack.length > 0) {
-    const v = stack[stack.length - 1];
-    if (v.next === v.children.length) {
-      stack.pop();
+  /** Start visiting `node`: where its children are, and the share-out of guessed ones. */
+  const open = (
+    node: number,
+    ctP: number,
+    ttP: number,
+    level: number,
+    origin: number,
+    pcount: number,
+    frame: Frame | undefined,
+    via: number,
+  ): void => {
+    const start = g.calleeStart[node];
+    const end = g.calleeStart[node + 1];
+    const base = Math.max(g.visits[node], pcount);
+    const mixed = base === 1 && g.hasEstimated[node] === 1;
+    let factor = 1;
+    if (base > 1 || mixed) {
+      // The reference adds exact and guessed children's ct separately, each in key order.
+      let gctc = 0;
+      let bctc = 0;
+      for (let j = start; j < end; j++) {
+        if (base > 1 || g.estimated[j]) bctc += g.ct[j];
+        else gctc += g.ct[j];
+      }
+      const rest = ctP - ttP - gctc;
+      factor = bctc !== 0 ? rest / bctc : 1;
+    }
+    let v = stack[depth];
+    if (v === undefined) {
+      v = { node, next: 0, end: 0, phase: 0, base: 0, factor: 0, origin: 0, level: 0, pcount: 0, frame: undefined, via: 0 };
+      stack[depth] = v;
+    }
+    depth++;
+    v.node = node;
+    v.next = start;
+    v.end = end;
+    v.phase = base > 1 ? 1 : 0;
+    v.base = base;
+    v.factor = factor;
+    v.origin = origin;
+    v.level = level;
+    v.pcount = pcount;
+    v.frame = frame;
+    v.via = via;
+  };
+
+  open(g.n, maxw, maxw, 0, 0, 1, undefined, -1);
+  while (depth > 0) {
+    const v = stack[depth - 1];
+    if (v.next === v.end) {
+      if (v.phase === 0 && g.hasEstimated[v.node] === 1) {
+        // Exact children done; now the profile-module ones, which are guessed.
+        v.phase = 1;
+        v.next = g.calleeStart[v.node];
+        continue;
+      }
+      depth--;
+      v.frame = undefined;
       if (v.via >= 0) onPath[v.via] = 0;
       continue;
     }
-    const { ch, timing, k } = v.children[v.next++];
+    const j = v.next++;
+    let k: number;
+    if (v.phase === 0) {
+      if (g.estimated[j]) continue;
+      k = 1;
+    } else {
+      k = g.estimated[j] ? Math.max(v.base, 2) : v.base;
+      if (k === 1) continue;
+    }
+    let ct = g.ct[j];
+    let tt = g.tt[j];
+    let cc = g.cc[j];
+    let nc = g.nc[j];
+    if (k > 1) {
+      const factor = v.factor;
+      cc = roundHalfEven(cc * factor);
+      nc = roundHalfEven(nc * factor);
+      tt = tt * factor;
+      ct = ct * factor;
+    }
     const origin = v.origin;
-    v.origin += timing.ct;
-    if (timing.ct / maxw > threshold) {
+    v.origin += ct;
+    if (ct / maxw > threshold) {
       budget.take();
       const color: FrameColor = v.pcount === 1 && k > 1 ? 'guessed' : 'normal';
-      const frame: Frame = {
-        level: v.level,
-        x: origin,
-        w: timing.ct,
-        func: ch.node,
-        color,
-        cc: timing.cc,
-        nc: timing.nc,
-        tt: timing.tt,
-        ct: timing.ct,
-        self: timing.tt,
-      };
+      const frame: Frame = { level: v.level, x: origin, w: ct, func: g.child[j], color, cc, nc, tt, ct, self: tt };
       frames.push(frame);
-      if (!onPath[ch.id]) {
-        onPath[ch.id] = 1;
-        stack.push(open(g, ch.node, timing, v.level + 1, origin, k, frame, ch.id));
+      if (!onPath[j]) {
+        onPath[j] = 1;
+        open(g.child[j], ct, tt, v.level + 1, origin, k, frame, j);
       }
     } else if (v.frame !== undefined) {
-      v.frame.self += timing.ct;
+      v.frame.self += ct;
     }
   }
   return frames;
 }
 
-/** Start visiting `node`: order its children and share out the time of guessed ones. */
-function open(
-  g: Graph,
-  node: number,
-  timing: Timing,
-  level: number,
-  origin: number,
-  pcount: number,
-  frame: Frame | undefined,
-  via: number,
-): FlameVisit {
-  const exact: FlameVisit['children'] = [];
-  const guessed: FlameVisit['children'] = [];
-  for (const ch of g.callees[node]) {
-    // A profile-module edge is a share of the callee's time: a guess wherever it is drawn.
-    const k = Math.max(ch.count, pcount, ch.estimated ? 2 : 1);
-    (k === 1 ? exact : guessed).push({ ch, timing: ch.timing, k });
-  }
-  if (guessed.length > 0) {
-    let gctc = 0;
-    for (const c of exact) gctc += c.timing.ct;
-    let bctc = 0;
-    for (const c of guessed) bctc += c.timing.ct;
-    const rest = timing.ct - timing.tt - gctc;
-    const factor = bctc !== 0 ? rest / bctc : 1;
-    for (const c of guessed) {
-      const t = c.timing;
-      c.timing = {
-        cc: roundHalfEven(t.cc * factor),
-        nc: roundHalfEven(t.nc * factor),
-        tt: t.tt * factor,
-        ct: t.ct * factor,
-      };
-    }
-  }
-  for (const c of guessed) exact.push(c);
-  return { node, children: exact, next: 0, origin, level, pcount, frame, via };
-}
-
+/** An open `back` call of the inverted walk (reused, like FlameVisit). */
 interface BackVisit {
-  /** Functions at this level with the widths they get, in key order. */
-  readonly items: Array<{ node: number; timing: Timing; w: number }>;
+  /** The function whose callers these are; -1 at level 0, where the items are all functions. */
+  to: number;
   next: number;
+  end: number;
+  /** Width of an item: its ct times this (level > 0). */
+  factor: number;
   origin: number;
-  readonly level: number;
-  /** The function whose callers these are (-1 at level 0). */
-  readonly to: number;
+  level: number;
+  /** The (item, to) path key marked while this visit is open, or -1. */
+  pathKey: number;
 }
 
 function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, budget: FrameBudget): Frame[] {
   const frames: Frame[] = [];
   const fs = profile.functions;
   const maxw = g.total;
-  // The path holds (f, to) pairs; at level 0 `to` is none.
-  const onPath = new Set<number>();
-  const pairId = (f: number, to: number): number => f * (g.n + 1) + (to < 0 ? g.n : to);
+  // Path keys: callerPair values for (caller, f) pairs, then one per function for (f, none).
+  const level0Key = g.callerEdge.length;
+  const onPath = new Uint8Array(level0Key + g.n);
+  const stack: BackVisit[] = [{ to: -1, next: 0, end: g.n, factor: 1, origin: 0, level: 0, pathKey: -1 }];
+  let depth = 1;
 
-  const level0 = fs.map((_, i) => i).sort((a, b) => compareKeys(fs, a, b));
-  const stack: BackVisit[] = [
-    { items: level0.map((i) => ({ node: i, timing: fs[i].stat, w: fs[i].stat.tt })), next: 0, origin: 0, level: 0, to: -1 },
-  ];
-  const pathKeys: number[] = [-1];
-
-  while (stack.length > 0) {
-    const v = stack[stack.length - 1];
-    if (v.next === v.items.length) {
-      stack.pop();
-      const key = pathKeys.pop()!;
-      if (key >= 0) onPath.delete(key);
+  while (depth > 0) {
+    const v = stack[depth - 1];
+    if (v.next === v.end) {
+      depth--;
+      if (v.pathKey >= 0) onPath[v.pathKey] = 0;
       continue;
     }
-    const item = v.items[v.next++];
+    const i = v.next++;
+    let node: number;
+    let w: number;
+    let cc: number;
+    let nc: number;
+    let tt: number;
+    let ct: number;
+    let key: number;
+    if (v.to < 0) {
+      node = g.order[i];
+      const s = fs[node].stat;
+      cc = s.cc;
+      nc = s.nc;
+      tt = s.tt;
+      ct = s.ct;
+      w = tt;
+      key = level0Key + node;
+    } else {
+      node = g.callerNode[i];
+      const j = g.callerEdge[i];
+      cc = g.cc[j];
+      nc = g.nc[j];
+      tt = g.tt[j];
+      ct = g.ct[j];
+      w = ct * v.factor;
+      key = g.callerPair[i];
+    }
     const origin = v.origin;
-    v.origin += item.w;
-    if (item.w / maxw > threshold) {
+    v.origin += w;
+    if (w / maxw > threshold) {
       budget.take();
-      const color: FrameColor = v.level > 0 ? 'caller' : g.callees[item.node].length === 0 ? 'calleeless' : 'normal';
-      const t = item.timing;
-      frames.push({
-        level: v.level,
-        x: origin,
-        w: item.w,
-        func: item.node,
-        color,
-        cc: t.cc,
-        nc: t.nc,
-        tt: t.tt,
-        ct: t.ct,
-        self: t.tt,
-      });
-      const key = pairId(item.node, v.to);
-      if (!onPath.has(key)) {
-        onPath.add(key);
-        pathKeys.push(key);
-        stack.push(callersVisit(g, item.node, item.w, v.level + 1, origin));
+      const color: FrameColor =
+        v.level > 0 ? 'caller' : g.calleeStart[node + 1] === g.calleeStart[node] ? 'calleeless' : 'normal';
+      frames.push({ level: v.level, x: origin, w, func: node, color, cc, nc, tt, ct, self: tt });
+      if (!onPath[key]) {
+        onPath[key] = 1;
+        const start = g.callerStart[node];
+        const end = g.callerStart[node + 1];
+        // The reference divides by zero here; with nothing to share, callers get no width.
+        const sum = g.callerCtSum[node];
+        const factor = end === start ? 1 : sum === 0 ? 0 : w / sum;
+        let u = stack[depth];
+        if (u === undefined) {
+          u = { to: 0, next: 0, end: 0, factor: 0, origin: 0, level: 0, pathKey: 0 };
+          stack[depth] = u;
+        }
+        depth++;
+        u.to = node;
+        u.next = start;
+        u.end = end;
+        u.factor = factor;
+        u.origin = origin;
+        u.level = v.level + 1;
+        u.pathKey = key;
       }
     }
   }
   return frames;
-}
-
-function callersVisit(g: Graph, to: number, pw: number, level: number, origin: number): BackVisit {
-  // The sum runs over callers in dump order, as the reference sums them.
-  let sum = 0;
-  for (const c of g.callers[to]) sum += c.timing.ct;
-  // The reference divides by zero here; with nothing to share, callers get no width.
-  const factor = g.callers[to].length === 0 ? 1 : sum === 0 ? 0 : pw / sum;
-  const items = g.callersSorted[to].map((c) => ({ node: c.node, timing: c.timing, w: c.timing.ct * factor }));
-  return { items, next: 0, origin, level, to };
 }
