@@ -251,7 +251,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   const profiles = args.inputs.map((p) =>
-    p === '-' ? readProfile(io.readStdin(), 'stdin', args.options.inputFormat) : readProfile(readInputFile(p), p, args.options.inputFormat),
+    p === '-' ? readProfile(io.readStdin(), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options),
   );
   const frames = buildFrames(mergeProfiles(profiles), args.options);
   for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);

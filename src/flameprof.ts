@@ -7,25 +7,49 @@ import { basename } from 'node:path';
 import { FlameprofError, InputError, inFile } from './errors';
 import { estimateFrames } from './estimate';
 import type { FrameSet } from './frames';
-import { mergeCallGraphs, readPstats } from './load/pstats';
-import type { CallGraphProfile, Profile } from './model';
+import { decodeText, detectFormat } from './load/detect';
+import { readFolded } from './load/folded';
+import { readPlop } from './load/plop';
+import { keyId, mergeCallGraphs, readPstats } from './load/pstats';
+import type { CallGraphProfile, FuncKey, Profile, SampledProfile, SampledStack } from './model';
 import { resolveOptions, type InputFormat, type Options } from './options';
 import { renderLog } from './render/log';
+import { renderSpeedscope } from './render/speedscope';
 import { renderSvg } from './render/svg';
+import { stackFrames } from './stacks';
+
+/** How to read an input: its format ('auto': told from the content) and what to do with bad lines. */
+export type ReadOptions = Partial<Pick<Options, 'inputFormat' | 'skipBadLines'>>;
 
 /**
- * Read one input's bytes into a profile. `name` is used in error messages only.
+ * Read one input's bytes into a profile. `name` is used in error messages and warnings only.
+ * `how` is the input format, or the options that say how to read (see `ReadOptions`).
  * Errors are `FlameprofError`s whose message starts with `name: `.
  */
-export function readProfile(bytes: Uint8Array, name: string, inputFormat: InputFormat = 'auto'): Profile {
+export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | ReadOptions = 'auto'): Profile {
+  const opts = typeof how === 'string' ? { inputFormat: how } : how;
+  const skipBadLines = opts.skipBadLines ?? false;
   try {
-    if (inputFormat !== 'auto' && inputFormat !== 'pstats') {
-      throw new InputError(`input format '${inputFormat}' is not supported yet`);
+    const format = !opts.inputFormat || opts.inputFormat === 'auto' ? detectFormat(bytes) : opts.inputFormat;
+    switch (format) {
+      case 'pstats':
+        return readPstats(bytes);
+      case 'folded':
+        return named(readFolded(decodeText(bytes), { skipBadLines }), name);
+      case 'plop':
+        return named(readPlop(decodeText(bytes), { skipBadLines }), name);
+      default:
+        throw new InputError(`unknown input format '${String(format)}'`);
     }
-    return readPstats(bytes);
   } catch (err) {
     throw inFile(name, err);
   }
+}
+
+/** Warnings of a reader name the file they are about. */
+function named(p: SampledProfile, name: string): SampledProfile {
+  if (!p.warnings || p.warnings.length === 0) return p;
+  return { ...p, warnings: p.warnings.map((w) => `${name}: ${w}`) };
 }
 
 /** Read a file, with errors that say which file and what is wrong in one line. */
@@ -60,8 +84,8 @@ export function fsReason(err: unknown): string {
 }
 
 /** Load and merge profile files (as `pstats.Stats(a, b, ...)` merges dumps). */
-export function loadProfiles(paths: string[], inputFormat: InputFormat = 'auto'): Profile {
-  const profiles = paths.map((p) => readProfile(readInputFile(p), p, inputFormat));
+export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = 'auto'): Profile {
+  const profiles = paths.map((p) => readProfile(readInputFile(p), p, how));
   return mergeProfiles(profiles);
 }
 
@@ -69,7 +93,31 @@ export function mergeProfiles(profiles: Profile[]): Profile {
   if (profiles.length === 0) throw new FlameprofError('no profile given');
   if (profiles.length === 1) return profiles[0];
   if (profiles.every((p): p is CallGraphProfile => p.kind === 'callgraph')) return mergeCallGraphs(profiles);
+  if (profiles.every((p): p is SampledProfile => p.kind === 'sampled')) return mergeSampled(profiles);
   throw new InputError('cannot merge profiles of different kinds (pstats dumps with sampled stacks)');
+}
+
+/** Sampled profiles together: functions by key in first-seen order, stacks one after another. */
+export function mergeSampled(profiles: SampledProfile[]): SampledProfile {
+  const funcs: FuncKey[] = [];
+  const index = new Map<string, number>();
+  const stacks: SampledStack[] = [];
+  const warnings: string[] = [];
+  for (const p of profiles) {
+    const local = p.funcs.map((k) => {
+      const id = keyId(k);
+      let i = index.get(id);
+      if (i === undefined) {
+        i = funcs.length;
+        funcs.push(k);
+        index.set(id, i);
+      }
+      return i;
+    });
+    for (const s of p.stacks) stacks.push({ frames: s.frames.map((f) => local[f]), weight: s.weight });
+    if (p.warnings) warnings.push(...p.warnings);
+  }
+  return { kind: 'sampled', funcs, stacks, warnings };
 }
 
 /** Frames for both sections; see `Options` for threshold and maxFrames. */
@@ -78,7 +126,7 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   if (profile.kind === 'callgraph') {
     return estimateFrames(profile, { threshold: opts.threshold, maxFrames: opts.maxFrames });
   }
-  throw new InputError('sampled profiles are not supported yet');
+  return stackFrames(profile, { threshold: opts.threshold, maxFrames: opts.maxFrames });
 }
 
 /** The output text in chunks, in the format `options.format` names. */
@@ -86,7 +134,8 @@ export function render(frames: FrameSet, options: Partial<Options> = {}, titleFa
   const opts = resolveOptions(options);
   switch (opts.format) {
     case 'log':
-      return renderLog(frames, opts.logMult);
+      // --log-mult turns seconds into integers; sample counts are written as they are.
+      return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult);
     case 'svg':
       return renderSvg(frames, {
         width: opts.width,
@@ -95,6 +144,8 @@ export function render(frames: FrameSet, options: Partial<Options> = {}, titleFa
         title: opts.title ?? titleFallback,
         js: opts.js,
       });
+    case 'speedscope':
+      return renderSpeedscope(frames, { title: opts.title ?? titleFallback });
     default:
       throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
   }

@@ -1,0 +1,101 @@
+/**
+ * The flame section as a speedscope file (https://www.speedscope.app/file-format-schema.json):
+ * one "sampled" profile whose samples are the flame's frames and whose weights are profile
+ * units (seconds for pstats dumps, samples for sampled inputs).
+ *
+ * Each drawn frame becomes one sample whose stack is the frame's path and whose weight is
+ * the part of the frame its drawn children do not cover. speedscope adds up a node's
+ * weight and its descendants', so every frame's total in speedscope is its width in our
+ * flame graph, and the profile's total (`endValue`) is our 100 %. Frames under the
+ * threshold are folded into their parent, as in the SVG: --threshold 0 exports everything.
+ *
+ * Samples are written children first, then the parent's own weight, so that speedscope's
+ * "Time Order" view puts children at the left of their parent, as our graph does.
+ */
+import type { FrameSet } from '../frames';
+
+export interface SpeedscopeOptions {
+  /** Name of the file and of its one profile (speedscope shows it in the title bar). */
+  readonly title: string;
+}
+
+export const SPEEDSCOPE_SCHEMA_URL = 'https://www.speedscope.app/file-format-schema.json';
+
+export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chunkSize = 1 << 16): Generator<string> {
+  const flame = frames.flame;
+  // Only the functions that frames use, in first-use order.
+  const index = new Map<number, number>();
+  const shared: string[] = [];
+  for (const f of flame) {
+    if (index.has(f.func)) continue;
+    index.set(f.func, shared.length);
+    const key = frames.funcs[f.func].key;
+    // A bare name from another tool's folded stacks has no file or line to show.
+    const frame: { name: string; file?: string; line?: number } = { name: key.name };
+    if (key.line >= 0) {
+      frame.file = key.file;
+      frame.line = key.line;
+    }
+    shared.push(JSON.stringify(frame));
+  }
+
+  // Width left to each frame once its drawn children are taken out.
+  const rest = flame.map((f) => f.w);
+  const parentOf = new Int32Array(flame.length);
+  const path: number[] = [];
+  flame.forEach((f, i) => {
+    path.length = f.level;
+    const p = f.level > 0 ? path[f.level - 1] : -1;
+    parentOf[i] = p;
+    if (p >= 0) rest[p] -= f.w;
+    path.push(i);
+  });
+
+  const unit = frames.unit === 'seconds' ? 'seconds' : 'none';
+  const total = finite(frames.total);
+  let out =
+    `{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA_URL)},` +
+    `"exporter":"flameprof","name":${JSON.stringify(opts.title)},"activeProfileIndex":0,` +
+    `"shared":{"frames":[${shared.join(',')}]},` +
+    `"profiles":[{"type":"sampled","name":${JSON.stringify(opts.title)},"unit":"${unit}",` +
+    `"startValue":0,"endValue":${total},"samples":[`;
+
+  // Post-order: a frame's sample follows those of its subtree.
+  const weights: number[] = [];
+  const emit = (i: number): void => {
+    // speedscope rejects negative weights and skips zero ones. A frame can be narrower than
+    // its children only through rounding or a profile whose callee times exceed the caller's.
+    const w = finite(rest[i]);
+    if (!(w > 0)) return;
+    const stack: number[] = [];
+    for (let j = i; j >= 0; j = parentOf[j]) stack.push(index.get(flame[j].func)!);
+    stack.reverse();
+    out += `${weights.length > 0 ? ',' : ''}[${stack.join(',')}]`;
+    weights.push(w);
+  };
+  const open: number[] = [];
+  for (let i = 0; i < flame.length; i++) {
+    while (open.length > flame[i].level) emit(open.pop()!);
+    open.push(i);
+    if (out.length >= chunkSize) {
+      yield out;
+      out = '';
+    }
+  }
+  while (open.length > 0) emit(open.pop()!);
+
+  out += '],"weights":[';
+  for (let k = 0; k < weights.length; k++) {
+    out += (k > 0 ? ',' : '') + weights[k];
+    if (out.length >= chunkSize) {
+      yield out;
+      out = '';
+    }
+  }
+  out += ']}]}\n';
+  yield out;
+}
+
+function finite(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}

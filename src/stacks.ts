@@ -1,0 +1,193 @@
+/**
+ * Sampled profile -> frames. Whole stacks are known with exact counts, so nothing is
+ * estimated: the flame section is the stacks merged into a tree, and the inverted section
+ * is the same stacks reversed (innermost frame first) and merged, i.e. own samples by
+ * caller. Both sections follow the estimator's conventions (spec/flameprof-layout.md) so
+ * that one renderer serves both kinds of profile:
+ *
+ * - children in function-key order, in pre-order; `x` counts the widths of earlier
+ *   siblings too small to draw, and a hidden child's samples go to its parent's `self`
+ *   (what the folded log writes);
+ * - a frame is drawn when its share of the total is above the threshold;
+ * - colours: flame frames 'normal' (no frame is a guess); inverted level 0 'calleeless'
+ *   when the function is the innermost frame of every stack it is in, else 'normal';
+ *   deeper levels 'caller'.
+ *
+ * Samples have no call counts: `cc` and `nc` are 0. For a flame frame `tt` is its own
+ * samples and `ct` its width; for an inverted frame both are its width (the own samples of
+ * the level-0 function spent through that chain of callers), except at level 0, where `ct`
+ * is how many samples the function is anywhere in.
+ */
+import { FlameprofError } from './errors';
+import type { Frame, FrameColor, FrameSet } from './frames';
+import { compareFuncKeys, funcLabel, type FuncKey, type SampledProfile } from './model';
+
+export interface StackFrameOptions {
+  /** Per cent of the total below which frames are not drawn. */
+  readonly threshold: number;
+  /** Abort when more frames than this would be produced. */
+  readonly maxFrames: number;
+}
+
+/**
+ * The label a sampled function is shown and logged under: `file:line:name`, except for a
+ * bare name from another tool's folded stacks (line -1, see load/folded.ts), which stays
+ * bare, so that a log of it reads back the same.
+ */
+export function sampledLabel(key: FuncKey): string {
+  return key.line < 0 ? key.name : funcLabel(key);
+}
+
+/** Stacks merged into a tree: node 0 is the root, each node one frame on one path. */
+class Tree {
+  readonly func: number[] = [-1];
+  readonly parent: number[] = [-1];
+  /** Samples whose stack ends at this node. */
+  readonly own: number[] = [0];
+  private readonly kids: Array<Map<number, number>> = [new Map()];
+
+  add(frames: readonly number[], weight: number, reversed: boolean): void {
+    let node = 0;
+    const n = frames.length;
+    for (let i = 0; i < n; i++) {
+      const f = frames[reversed ? n - 1 - i : i];
+      const kids = this.kids[node];
+      let next = kids.get(f);
+      if (next === undefined) {
+        next = this.func.length;
+        kids.set(f, next);
+        this.func.push(f);
+        this.parent.push(node);
+        this.own.push(0);
+        this.kids.push(new Map());
+      }
+      node = next;
+    }
+    this.own[node] += weight;
+  }
+
+  /** Samples in each node's subtree. Children are created after their parents, so one backward pass does. */
+  totals(): number[] {
+    const t = this.own.slice();
+    for (let i = t.length - 1; i > 0; i--) t[this.parent[i]] += t[i];
+    return t;
+  }
+
+  sortedChildren(node: number, funcs: readonly FuncKey[]): number[] {
+    const list = [...this.kids[node].values()];
+    list.sort((a, b) => compareFuncKeys(funcs[this.func[a]], funcs[this.func[b]]) || this.func[a] - this.func[b]);
+    return list;
+  }
+}
+
+export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): FrameSet {
+  const funcs = profile.funcs.map((key) => ({ key, label: sampledLabel(key) }));
+  const warnings = [...(profile.warnings ?? [])];
+  const flameTree = new Tree();
+  const invertedTree = new Tree();
+  // A function with a callee somewhere: anything but the innermost frame of a stack.
+  const hasCallee = new Uint8Array(profile.funcs.length);
+  let total = 0;
+  for (const s of profile.stacks) {
+    if (s.frames.length === 0) continue;
+    total += s.weight;
+    flameTree.add(s.frames, s.weight, false);
+    invertedTree.add(s.frames, s.weight, true);
+    for (let i = 0; i < s.frames.length - 1; i++) hasCallee[s.frames[i]] = 1;
+  }
+  if (!(total > 0) || !Number.isFinite(total)) {
+    warnings.push('the profile holds no samples: nothing to draw');
+    return { funcs, flame: [], inverted: [], total: 0, unit: 'samples', warnings };
+  }
+
+  const threshold = opts.threshold / 100;
+  let used = 0;
+  const take = (): void => {
+    if (++used > opts.maxFrames) {
+      throw new FlameprofError(
+        `the graph would have more than ${opts.maxFrames} frames at --threshold ${opts.threshold}; ` +
+          'raise --threshold (or --max-frames, at the cost of time and memory)',
+      );
+    }
+  };
+
+  const flame = walk(flameTree, profile.funcs, total, threshold, take, (node, level, w, own) => ({
+    color: 'normal',
+    tt: own,
+    ct: w,
+  }));
+
+  // How many samples each function is anywhere in (once per stack), for level-0 tooltips.
+  const inStacks = new Array<number>(profile.funcs.length).fill(0);
+  const seen = new Int32Array(profile.funcs.length).fill(-1);
+  profile.stacks.forEach((s, k) => {
+    for (const f of s.frames) {
+      if (seen[f] !== k) {
+        seen[f] = k;
+        inStacks[f] += s.weight;
+      }
+    }
+  });
+  const inverted = walk(invertedTree, profile.funcs, total, threshold, take, (node, level, w) => {
+    const f = invertedTree.func[node];
+    const color: FrameColor = level > 0 ? 'caller' : hasCallee[f] ? 'normal' : 'calleeless';
+    return { color, tt: w, ct: level === 0 ? inStacks[f] : w };
+  });
+  return { funcs, flame, inverted, total, unit: 'samples', warnings };
+}
+
+type Describe = (node: number, level: number, w: number, own: number) => { color: FrameColor; tt: number; ct: number };
+
+/** Pre-order frames of a tree, iteratively (stacks can be tens of thousands deep). */
+function walk(
+  tree: Tree,
+  funcs: readonly FuncKey[],
+  total: number,
+  threshold: number,
+  take: () => void,
+  describe: Describe,
+): Frame[] {
+  const frames: Frame[] = [];
+  const widths = tree.totals();
+  interface Visit {
+    readonly children: number[];
+    next: number;
+    origin: number;
+    readonly level: number;
+    readonly frame: Frame | undefined;
+  }
+  const stack: Visit[] = [{ children: tree.sortedChildren(0, funcs), next: 0, origin: 0, level: 0, frame: undefined }];
+  while (stack.length > 0) {
+    const v = stack[stack.length - 1];
+    if (v.next === v.children.length) {
+      stack.pop();
+      continue;
+    }
+    const node = v.children[v.next++];
+    const w = widths[node];
+    const origin = v.origin;
+    v.origin += w;
+    if (w / total > threshold) {
+      take();
+      const own = tree.own[node];
+      const d = describe(node, v.level, w, own);
+      const frame: Frame = {
+        level: v.level,
+        x: origin,
+        w,
+        func: tree.func[node],
+        color: d.color,
+        cc: 0,
+        nc: 0,
+        tt: d.tt,
+        ct: d.ct,
+        self: own,
+      };
+      frames.push(frame);
+      stack.push({ children: tree.sortedChildren(node, funcs), next: 0, origin, level: v.level + 1, frame });
+    } else if (v.frame !== undefined) {
+      v.frame.self += w;
+    }
+  }
+  return frames;
+}
