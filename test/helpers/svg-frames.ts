@@ -45,7 +45,20 @@ export interface SvgDoc {
 /** Parse XML text: strict well-formedness check, then xmlbuilder2's DOM. Throws on bad XML. */
 export function parseXml(text: string): Document {
   checkWellFormed(text);
-  return create(text).node as unknown as Document;
+  return create(protectReferences(text)).node as unknown as Document;
+}
+
+/**
+ * xmlbuilder2 4.0.3 decodes text twice: named references first, then character references
+ * in the result, so `&amp;#60;` (the text "&#60;") comes back as "<". Writing the named
+ * references as character references first makes its single numeric pass the only one.
+ * CDATA sections and comments are left alone: references mean nothing there.
+ */
+function protectReferences(text: string): string {
+  const numeric: Record<string, string> = { amp: '&#38;', lt: '&#60;', gt: '&#62;', quot: '&#34;', apos: '&#39;' };
+  return text.replace(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)|&(amp|lt|gt|quot|apos);/g, (m, verbatim: string | undefined, name: string) =>
+    verbatim !== undefined ? m : numeric[name],
+  );
 }
 
 /** The frames of an SVG that flameprof 0.4 wrote. */
@@ -56,7 +69,7 @@ export function readReferenceSvg(text: string): SvgDoc {
   for (const el of elements(root, 'svg')) {
     if (!hasClass(el, 'func_g')) continue;
     const rect = only(el, 'rect');
-    frames.push({
+    frames.push(frame({
       section: undefined,
       x: numAttr(el, 'x'),
       y: numAttr(el, 'y'),
@@ -66,7 +79,7 @@ export function readReferenceSvg(text: string): SvgDoc {
       label: optional(el, 'text')?.textContent ?? undefined,
       title: only(el, 'title').textContent ?? '',
       element: el,
-    });
+    }));
   }
   const height = numAttr(root, 'height');
   return { document, width: numAttr(root, 'width'), height, offset: 0, frameAreaHeight: height, frames };
@@ -88,7 +101,7 @@ export function readOurSvg(text: string): SvgDoc {
     for (const el of elements(g, 'g')) {
       if (!hasClass(el, 'f')) continue;
       const rect = only(el, 'rect');
-      frames.push({
+      frames.push(frame({
         section,
         x: numAttr(rect, 'x'),
         y: numAttr(rect, 'y'),
@@ -98,11 +111,17 @@ export function readOurSvg(text: string): SvgDoc {
         label: optional(el, 'text')?.textContent ?? undefined,
         title: only(el, 'title').textContent ?? '',
         element: el,
-      });
+      }));
     }
   }
   const height = numAttr(root, 'height');
   return { document, width: numAttr(root, 'width'), height, offset, frameAreaHeight: height - offset, frames };
+}
+
+/** Hide the DOM element from jest's printing: a failed expectation would print the whole tree. */
+function frame(f: SvgFrame): SvgFrame {
+  Object.defineProperty(f, 'element', { enumerable: false });
+  return f;
 }
 
 export function normalizeFill(fill: string): string {
