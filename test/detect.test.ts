@@ -38,6 +38,7 @@ describe('detectFormat', () => {
     ['a dict after blanks and a BOM', '\ufeff \n {(("a", 1, "f"),): 1}', 'plop'],
     ['UTF-8 names', 'caf\u00e9;\u20ac;\u{1F600} 1\n', 'folded'],
     ['prose (read as folded, which reports the bad line)', 'hello world\n', 'folded'],
+    ['control characters in names', 'a\u0007;\u001b[1m 1\n', 'folded'],
   ];
   it.each(text)('%s', (_what, s, format) => {
     expect(detectFormat(Buffer.from(s, 'utf8'))).toBe(format);
@@ -48,6 +49,7 @@ describe('detectFormat', () => {
     expect(detectFormat(Uint8Array.from([0xfb, 0x30]))).toBe('pstats'); // marshal.dumps({}) in Python 3
     expect(detectFormat(Buffer.from('{0'))).toBe('pstats'); // ... and in Python 2
     expect(detectFormat(Buffer.from('a;b 1\n\u0000\n'))).toBe('pstats');
+    expect(detectFormat(Buffer.from('{(\u0003\u0000\u0000\u0000'))).toBe('pstats'); // a Python 2 dump's start
     expect(detectFormat(Uint8Array.from([0x61, 0x20, 0xff, 0x31]))).toBe('pstats'); // not UTF-8
   });
 

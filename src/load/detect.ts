@@ -2,12 +2,15 @@
  * Which reader an input needs, told from its bytes (never from the file name: profiles
  * arrive on stdin and under any name).
  *
- * - pstats dumps are binary marshal data: a Python 3 dump starts with 0xFB, a Python 2
- *   one with `{(` followed by the key tuple's length as a little-endian int32, whose zero
- *   bytes no text file has;
+ * - A pstats dump is one marshalled dict: its first byte is 0xFB (`{` flagged as a
+ *   reference, Python 3.4+) or `{` (Python 2 and old Python 3), and as binary data it
+ *   holds NUL bytes early on (every length and int is little-endian int32), except for an
+ *   empty dict, `{0`;
  * - a plop `.plop` file is a Python literal dict: text whose first character is `{`;
- * - anything else that is text is folded stacks (flamegraph.pl input, our --format=log,
- *   plop's `.flame`), and so is an empty or blank input: it renders as an empty graph.
+ * - other text is folded stacks (flamegraph.pl input, our --format=log, plop's `.flame`),
+ *   also when empty or blank: it renders as an empty graph;
+ * - other binary data (NUL bytes, or not UTF-8) goes to the pstats reader, which says
+ *   what it is not.
  */
 export type DetectedFormat = 'pstats' | 'folded' | 'plop';
 
@@ -15,11 +18,14 @@ export type DetectedFormat = 'pstats' | 'folded' | 'plop';
 const SNIFF = 4096;
 
 export function detectFormat(bytes: Uint8Array): DetectedFormat {
+  if (bytes[0] === 0xfb) return 'pstats';
+  if (bytes[0] === 0x7b) {
+    if (bytes.length === 2 && bytes[1] === 0x30) return 'pstats';
+    return isBinary(bytes, 0) ? 'pstats' : 'plop';
+  }
   let i = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3; // UTF-8 byte order mark
-  if (!looksLikeText(bytes, i)) return 'pstats';
-  // The only text a marshal dump can be: an empty dict ("{0" in Python 2).
-  if (bytes.length === 2 && bytes[0] === 0x7b && bytes[1] === 0x30) return 'pstats';
+  if (isBinary(bytes, i)) return 'pstats';
   while (i < bytes.length && isBlank(bytes[i])) i++;
   return bytes[i] === 0x7b ? 'plop' : 'folded';
 }
@@ -29,28 +35,29 @@ function isBlank(b: number): boolean {
 }
 
 /**
- * Text means: no control characters but blanks, and valid UTF-8 as far as we look (a
- * multi-byte character cut off at the end of the window is fine).
+ * Binary means a NUL byte or bytes that are not UTF-8, as far as we look (a multi-byte
+ * character cut off at the end of the window is fine). Other control characters can be in
+ * a text file's names: the text readers escape them in messages and the SVG.
  */
-function looksLikeText(bytes: Uint8Array, start: number): boolean {
+function isBinary(bytes: Uint8Array, start: number): boolean {
   const end = Math.min(bytes.length, start + SNIFF);
   for (let i = start; i < end; ) {
     const b = bytes[i];
     if (b < 0x80) {
-      if ((b < 0x20 && !isBlank(b)) || b === 0x7f) return false;
+      if (b === 0) return true;
       i++;
       continue;
     }
     const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (n < 0) return false;
+    if (n < 0) return true;
     for (let k = 1; k <= n; k++) {
-      if (i + k >= bytes.length) return true;
+      if (i + k >= bytes.length) return false;
       if (i + k >= end) break;
-      if ((bytes[i + k] & 0xc0) !== 0x80) return false;
+      if ((bytes[i + k] & 0xc0) !== 0x80) return true;
     }
     i += n + 1;
   }
-  return true;
+  return false;
 }
 
 /** Text inputs as a string: UTF-8 (a byte order mark is dropped), undecodable bytes as U+FFFD. */
