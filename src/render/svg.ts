@@ -8,8 +8,9 @@
  * slower at the 100,000+ frames that low thresholds give.
  */
 import type { Frame, FrameSet } from '../frames';
-import { Colorizer, fitLabel, frameBox, layoutSections, type Box, type Geometry, type Layout } from '../layout';
+import { CELL_WIDTH, Colorizer, fitLabel, frameBox, layoutSections, type Box, type Geometry, type Layout } from '../layout';
 import { formatPercent } from '../pynum';
+import { viewerScript } from './viewer';
 import { escapeXml } from './xml';
 
 export interface SvgOptions extends Geometry {
@@ -19,14 +20,23 @@ export interface SvgOptions extends Geometry {
   readonly js: boolean;
 }
 
-/** Height of the header above the frame area. */
-export function headerHeight(fontSize: number): number {
-  return Math.ceil(fontSize * 2 + 8) + Math.ceil(fontSize + 10);
+/**
+ * Height of the header above the frame area: a title row and a legend row, plus, with the
+ * script, a row of controls and a row for the hovered frame's details. A constant for given
+ * options, so that comparisons with the reference can subtract it.
+ */
+export function headerHeight(fontSize: number, js = true): number {
+  const rows = headerRows(fontSize);
+  return rows.title + rows.line + (js ? rows.controls + rows.line : 0);
+}
+
+function headerRows(fontSize: number): { title: number; line: number; controls: number } {
+  return { title: Math.ceil(fontSize * 2 + 8), line: Math.ceil(fontSize + 10), controls: Math.ceil(fontSize + 16) };
 }
 
 export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunkSize = 1 << 16): Generator<string> {
   const layout = layoutSections(frames, opts);
-  const header = headerHeight(opts.fontSize);
+  const header = headerHeight(opts.fontSize, opts.js);
   const empty = frames.flame.length === 0 && frames.inverted.length === 0;
   const noteHeight = empty ? opts.rowHeight * 2 : 0;
   const height = header + layout.height + noteHeight;
@@ -62,36 +72,98 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunkSize = 1 << 
     }
     out += '</g>\n';
   }
-  out += '</g>\n</svg>\n';
+  out += '</g>\n';
+  if (opts.js) out += scriptSvg();
+  out += '</svg>\n';
   yield out;
 }
 
 function style(opts: SvgOptions): string {
-  return (
+  const fs = opts.fontSize;
+  let css =
     `<style>\n` +
-    `text { font-family: monospace; font-size: ${opts.fontSize}px; fill: #000; }\n` +
+    `text { font-family: monospace; font-size: ${fs}px; fill: #000; }\n` +
     `.f text { dominant-baseline: central; pointer-events: none; }\n` +
     `.f rect { rx: 2px; ry: 2px; }\n` +
     `.f:hover rect { stroke: #000; stroke-width: 0.5; cursor: pointer; }\n` +
-    `.title { font-size: ${Math.round(opts.fontSize * 1.4)}px; font-weight: bold; }\n` +
-    `.note { fill: #555; }\n` +
-    `</style>\n`
-  );
+    `.title { font-size: ${Math.round(fs * 1.4)}px; font-weight: bold; }\n` +
+    `.note { fill: #555; }\n`;
+  if (opts.js) {
+    css +=
+      // Zoomed: only the zoomed frame, its subtree and its ancestors (dimmed) stay.
+      `.zoomed .f:not(.z) { display: none; }\n` +
+      `.f.a rect { opacity: 0.6; }\n` +
+      `.f.m rect { fill: rgb(230,0,230); }\n` +
+      `.btn { cursor: pointer; }\n` +
+      `.btn rect { fill: #eee; stroke: #888; rx: 3px; ry: 3px; }\n` +
+      `.btn:hover rect { fill: #ddd; }\n` +
+      `.btn text { dominant-baseline: central; text-anchor: middle; pointer-events: none; }\n` +
+      `.btn.off { opacity: 0.5; }\n` +
+      `#status.err { fill: #c00; }\n` +
+      `#search { box-sizing: border-box; width: 100%; height: 100%; margin: 0; padding: 0 4px; ` +
+      `font: ${fs}px monospace; border: 1px solid #888; border-radius: 3px; }\n`;
+  }
+  return css + `</style>\n`;
+}
+
+/** Cells of the header's fixed strings: the layout below is in monospace cells. */
+function cells(n: number, fontSize: number): number {
+  return Math.ceil(n * fontSize * CELL_WIDTH);
 }
 
 function headerSvg(frames: FrameSet, opts: SvgOptions): string {
-  const titleY = Math.ceil(opts.fontSize * 1.4) + 4;
-  const legendY = headerHeight(opts.fontSize) - Math.ceil(opts.fontSize / 2) - 4;
+  const fs = opts.fontSize;
+  const rows = headerRows(fs);
+  const titleFs = Math.round(fs * 1.4);
+  const titleY = Math.ceil(fs * 1.4) + 4;
+  const baseline = (bottom: number): number => bottom - Math.ceil(fs / 2) - 4;
+  const legendY = baseline(rows.title + rows.line);
   const legend =
     frames.unit === 'seconds'
       ? 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller'
       : 'width = samples · inverted section = own samples by caller';
-  return (
+  const title = fitLabel(opts.title, opts.width - 8, titleFs);
+  let out =
     `<g id="header">\n` +
-    `<text class="title" x="${opts.width / 2}" y="${titleY}" text-anchor="middle">${escapeXml(opts.title)}</text>\n` +
-    `<text id="legend" class="note" x="4" y="${legendY}">${escapeXml(legend)}</text>\n` +
-    `</g>\n`
-  );
+    `<text class="title" x="${opts.width / 2}" y="${titleY}" text-anchor="middle">${escapeXml(title)}</text>\n` +
+    `<text id="legend" class="note" x="4" y="${legendY}">${escapeXml(fitLabel(legend, opts.width - 8, fs))}</text>\n`;
+  if (opts.js) {
+    // Hidden until the script shows them: in an <img> or a sanitising viewer they would do nothing.
+    const top = rows.title + rows.line + 4;
+    const h = fs + 8;
+    const resetW = cells(10, fs) + 16;
+    const searchX = 4 + resetW + 8;
+    const searchW = cells(32, fs) + 8;
+    const clearX = searchX + searchW + 8;
+    const clearW = cells(5, fs) + 16;
+    const statusX = clearX + clearW + 8;
+    const button = (id: string, x: number, w: number, text: string, tip: string): string =>
+      `<g id="${id}" class="btn" role="button" tabindex="0"><title>${tip}</title>` +
+      `<rect x="${x}" y="${top}" width="${w}" height="${h}"/>` +
+      `<text x="${x + w / 2}" y="${top + h / 2}">${text}</text></g>\n`;
+    out +=
+      `<g id="controls" display="none">\n` +
+      button('reset', 4, resetW, 'Reset zoom', 'Undo the zoom in both sections (Esc)') +
+      `<foreignObject x="${searchX}" y="${top}" width="${searchW}" height="${h}">` +
+      `<input xmlns="http://www.w3.org/1999/xhtml" id="search" type="text" spellcheck="false" autocomplete="off" ` +
+      `placeholder="Search regex (/ or Ctrl-F)" ` +
+      `title="Highlight frames whose file:line:name matches; case-insensitive unless it holds a capital letter"/>` +
+      `</foreignObject>\n` +
+      button('clear', clearX, clearW, 'Clear', 'Clear the search') +
+      `<text id="status" class="note" x="${statusX}" y="${top + h / 2}" dominant-baseline="central"></text>\n` +
+      `</g>\n` +
+      `<text id="details" class="note" x="4" y="${baseline(headerHeight(fs, true))}"></text>\n`;
+  }
+  return out + `</g>\n`;
+}
+
+/**
+ * The viewer inside CDATA. Profile text never goes in here (the script reads frames from
+ * the DOM), but the script's own text is split wherever it would close the section.
+ */
+function scriptSvg(): string {
+  const body = viewerScript().split(']]>').join(']]]]><![CDATA[>');
+  return `<script type="application/ecmascript"><![CDATA[\n${body}\n]]></script>\n`;
 }
 
 function frameSvg(
@@ -111,10 +183,18 @@ function frameSvg(
   const label = fitLabel(fn.key.name, box.w - pad - 2, opts.fontSize);
   const text = label === '' ? '' : `<text x="${box.x + pad}" y="${box.y + h / 2}">${escapeXml(label)}</text>`;
   return (
-    `<g class="f" data-l="${f.level}" data-w="${box.rawW}"><title>${escapeXml(tooltip(f, section, frames, unit))}</title>` +
+    `<g class="f" data-l="${f.level}" data-w="${box.rawW}"${nameLength(fn.key.name)}><title>${escapeXml(tooltip(f, section, frames, unit))}</title>` +
     `<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${h - 1}" fill="${colors.fill(fn.label, f.color)}"/>` +
     `${text}</g>\n`
   );
+}
+
+/**
+ * The viewer takes a frame's name from the end of its label; only a name that holds a ':'
+ * needs its length spelled out (rare, so it costs nothing per frame in practice).
+ */
+function nameLength(name: string): string {
+  return name.includes(':') ? ` data-n="${name.length}"` : '';
 }
 
 /**
