@@ -5,11 +5,19 @@
 import { decodeMarshal, type PyValue } from '../decode/marshal';
 import { InputError, MarshalError } from '../errors';
 import type { CallEdge, CallGraphProfile, FuncKey, FunctionStats, Timing } from '../model';
+import { KeyIndex } from './key-index';
+import { readPstatsFast } from './pstats-fast';
 
 const NOT_PSTATS = 'not a pstats dump';
 
 /** Decode and validate one dump. Errors name what is wrong; the caller adds the file name. */
 export function readPstats(bytes: Uint8Array): CallGraphProfile {
+  // Most dumps take the direct route; whatever it is unsure of is read (or rejected) below.
+  return readPstatsFast(bytes) ?? readPstatsGeneral(bytes);
+}
+
+/** `readPstats` by way of the general marshal decoder: every dialect, and the exact errors. */
+export function readPstatsGeneral(bytes: Uint8Array): CallGraphProfile {
   if (bytes.length === 0) throw new InputError('empty file');
   try {
     const decoded = decodeMarshal(bytes);
@@ -33,17 +41,16 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
   if (!isType(top, 'dict')) {
     throw new InputError(`${NOT_PSTATS}: top-level object is ${describe(top)}, expected a dict`);
   }
-  const index = new Map<string, number>();
+  const index = new KeyIndex();
   const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
   const raw: PyValue[] = [];
 
   const indexOf = (key: FuncKey): number => {
-    const id = keyId(key);
-    let i = index.get(id);
-    if (i === undefined) {
+    let i = index.get(key.file, key.line, key.name);
+    if (i < 0) {
       // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
       i = functions.length;
-      index.set(id, i);
+      index.add(key, i);
       functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
       raw.push(null);
     }
@@ -52,18 +59,22 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
 
   top.entries.forEach(([k, v], n) => {
     const where = `entry ${n}`;
-    const key = funcKey(k, `the key of ${where}`);
+    const key = asFuncKey(k) ?? funcKey(k, `the key of ${where}`);
     if (!isType(v, 'tuple') || v.items.length !== 5) {
       throw new InputError(`${NOT_PSTATS}: ${where} (${label(key)}) is ${describe(v)}, expected a (cc, nc, tt, ct, callers) tuple`);
     }
     const [cc, nc, tt, ct, callers] = v.items;
     const i = indexOf(key);
-    functions[i].stat = {
-      cc: int(cc, `cc of ${label(key)}`),
-      nc: int(nc, `nc of ${label(key)}`),
-      tt: num(tt, `tt of ${label(key)}`),
-      ct: num(ct, `ct of ${label(key)}`),
-    };
+    // Messages are built only for bad data: these lines run once per function and edge.
+    functions[i].stat =
+      isInt(cc) && isInt(nc) && typeof tt === 'number' && typeof ct === 'number'
+        ? { cc, nc, tt, ct }
+        : {
+            cc: int(cc, `cc of ${label(key)}`),
+            nc: int(nc, `nc of ${label(key)}`),
+            tt: num(tt, `tt of ${label(key)}`),
+            ct: num(ct, `ct of ${label(key)}`),
+          };
     if (!isType(callers, 'dict')) {
       throw new InputError(`${NOT_PSTATS}: the callers of ${label(key)} are ${describe(callers)}, expected a dict`);
     }
@@ -85,9 +96,8 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
     // A key written twice in one dict: Python keeps the first position and the last value.
     const at = new Map<number, number>();
     for (const [ck, cv] of callers.entries) {
-      const callerKey = funcKey(ck, `a caller key of ${label(callee.key)}`);
-      const what = `the call ${label(callerKey)} -> ${label(callee.key)}`;
-      const e = edge(indexOf(callerKey), cv, what);
+      const callerKey = asFuncKey(ck) ?? funcKey(ck, `a caller key of ${label(callee.key)}`);
+      const e = edge(indexOf(callerKey), cv, callerKey, callee.key);
       const k = at.get(e.caller);
       if (k === undefined) {
         at.set(e.caller, callee.callers.length);
@@ -100,7 +110,14 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
   return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion };
 }
 
-function edge(caller: number, v: PyValue, what: string): CallEdge {
+function edge(caller: number, v: PyValue, callerKey: FuncKey, calleeKey: FuncKey): CallEdge {
+  if (isType(v, 'tuple') && v.items.length === 4) {
+    const [nc, cc, tt, ct] = v.items;
+    if (isInt(nc) && isInt(cc) && typeof tt === 'number' && typeof ct === 'number') {
+      return { caller, timing: { cc, nc, tt, ct }, estimated: false };
+    }
+  }
+  const what = `the call ${label(callerKey)} -> ${label(calleeKey)}`;
   if (isType(v, 'tuple') && v.items.length === 4) {
     // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
     const [nc, cc, tt, ct] = v.items;
@@ -118,6 +135,15 @@ function edge(caller: number, v: PyValue, what: string): CallEdge {
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an (nc, cc, tt, ct) tuple or a call count`);
 }
 
+/** The key when `v` is a plain (file, int line, name) tuple; otherwise `funcKey` says what is wrong. */
+function asFuncKey(v: PyValue): FuncKey | undefined {
+  if (isType(v, 'tuple') && v.items.length === 3) {
+    const [file, line, name] = v.items;
+    if (typeof file === 'string' && typeof line === 'number' && typeof name === 'string') return { file, line, name };
+  }
+  return undefined;
+}
+
 function funcKey(v: PyValue, what: string): FuncKey {
   if (isType(v, 'tuple') && v.items.length === 3) {
     const [file, line, name] = v.items;
@@ -126,6 +152,10 @@ function funcKey(v: PyValue, what: string): FuncKey {
     }
   }
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a (file, line, name) tuple`);
+}
+
+function isInt(v: PyValue): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
 }
 
 function int(v: PyValue, what: string): number {
