@@ -204,6 +204,12 @@ function nameLength(name: string): string {
 export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
   const label = frames.funcs[f.func].label;
   const pct = formatPercent((section === 'flame' ? f.ct : f.tt) / frames.total);
+  if (frames.unit === 'samples') {
+    // Sampled stacks: exact sample counts, and no call counts to show.
+    const n = section === 'flame' ? f.ct : f.tt;
+    const own = section === 'flame' ? `, ${num(f.tt)} in the function itself` : f.level === 0 ? ` in the function itself, of ${num(f.ct)} it is in` : ' via this caller';
+    return `${label} ${pct} — ${num(n)} samples${own}`;
+  }
   const calls = f.cc === f.nc ? `${f.nc} calls` : `${f.nc} calls (${f.cc} primitive)`;
   let what: string;
   if (section === 'flame') {
