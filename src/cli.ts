@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { FlameprofError, UsageError } from './errors';
+import { FlameprofError, InputError, UsageError } from './errors';
 import { buildFrames, defaultTitle, fsReason, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
 import { DEFAULT_RUN_OPTIONS, defaultRunOutput, ensureDir, pstatPath, runPython, saveDump, type RunTarget } from './run/python';
@@ -178,7 +178,7 @@ function flagValue(f: Flag, v: unknown): unknown {
   if (typeof v !== 'string' || (v === '' && f.kind !== 'string')) {
     throw new UsageError(`--${f.name} needs a value`);
   }
-  if (f.choices && !f.choices.includes(v)) {
+  if (f.choices && v !== '' && !f.choices.includes(v)) {
     throw new UsageError(`--${f.name} must be one of ${f.choices.join(', ')}, got '${v}'`);
   }
   if (f.kind === 'string') {
@@ -251,7 +251,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   const profiles = args.inputs.map((p) =>
-    p === '-' ? readProfile(io.readStdin(), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options),
+    p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options),
   );
   const frames = buildFrames(mergeProfiles(profiles), args.options);
   for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
@@ -259,6 +259,13 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.out !== undefined) writeAtomically(args.out, chunks);
   else await writeStream(io.stdout, chunks);
   return 0;
+}
+
+/** Like `readInputFile`: nothing at all on stdin means the producer failed. */
+function readStdin(io: CliIo): Buffer {
+  const bytes = io.readStdin();
+  if (bytes.length === 0) throw new InputError('stdin: empty input');
+  return bytes;
 }
 
 /**

@@ -61,11 +61,16 @@ export function readInputFile(path: string): Buffer {
     throw new FlameprofError(`${path}: ${fsReason(err)}`);
   }
   if (st.isDirectory()) throw new FlameprofError(`${path}: is a directory, expected a profile file`);
+  let bytes: Buffer;
   try {
-    return readFileSync(path);
+    bytes = readFileSync(path);
   } catch (err) {
     throw new FlameprofError(`${path}: ${fsReason(err)}`);
   }
+  // Empty bytes would read as empty folded stacks, but an empty *file* is nearly always a
+  // profiler that died before writing: say so rather than draw an empty graph.
+  if (bytes.length === 0) throw new InputError(`${path}: empty file`);
+  return bytes;
 }
 
 export function fsReason(err: unknown): string {
