@@ -1,0 +1,331 @@
+/**
+ * The command line as a user meets it: `node bin/flameprof.js` in a child process, its
+ * stdout bytes, its stderr lines and its exit code.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FLAGS } from '../src/cli';
+import { readOurSvg, readReferenceSvg } from './helpers/svg-frames';
+
+const ROOT = join(__dirname, '..');
+const BIN = join(ROOT, 'bin/flameprof.js');
+const BUNDLE = join(ROOT, 'dist/cli.bundle.js');
+const FIXTURES = join(__dirname, 'fixtures');
+const EXPECTED = join(FIXTURES, 'expected');
+const fixture = (name: string) => join(FIXTURES, name);
+const expected = (name: string) => readFileSync(join(EXPECTED, name));
+
+/** Newest modification time of what goes into the bundle. */
+function newestSource(): number {
+  let newest = statSync(join(ROOT, 'package.json')).mtimeMs;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(ROOT, 'src'));
+  return newest;
+}
+
+const bundleIsFresh = (): boolean => existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= newestSource();
+
+let dir: string;
+
+beforeAll(() => {
+  // `npm test` builds first; a bare `npx jest` may find no bundle, or one older than src.
+  if (!bundleIsFresh()) {
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'scripts/build.js')], { cwd: ROOT, stdio: 'pipe' });
+    } catch (err) {
+      // The bundle is written before the type check: a type error elsewhere need not stop us.
+      if (!bundleIsFresh()) throw err;
+    }
+  }
+  dir = mkdtempSync(join(tmpdir(), 'flameprof-cli-'));
+}, 180000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  /** stderr split into lines, without the final empty one. */
+  lines: string[];
+}
+
+function run(args: string[], input?: Buffer | string): Result {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input: input ?? '',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const stderr = r.stderr.toString('utf8');
+  return { code: r.status, stdout: r.stdout, stderr, lines: stderr.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') };
+}
+
+const W800 = ['--width', '800', '--row-height', '16', '--font-size', '10', '--threshold', '0.5', '--log-mult', '1000'];
+const ROOTS_WARNING = /^flameprof: warning: can't find proper roots/;
+
+describe('rendering', () => {
+  test('default: the SVG on stdout, nothing on stderr, exit 0', () => {
+    const r = run([fixture('sample-py3.prof')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const ours = readOurSvg(r.stdout.toString('utf8'));
+    const ref = readReferenceSvg(expected('sample-py3.svg').toString('utf8'));
+    expect(ours.frames.map((f) => [f.x, f.y, f.width, f.fill])).toEqual(ref.frames.map((f) => [f.x, f.y, f.width, f.fill]));
+    // The default title is the input's file name.
+    const texts = Array.from(ours.document.getElementsByTagName('text')).map((t) => t.textContent);
+    expect(texts).toContain('sample-py3.prof');
+  });
+
+  test('--format log is byte-identical to the reference, with default and other options', () => {
+    const a = run(['--format', 'log', fixture('sample-py3.prof')]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.equals(expected('sample-py3.log'))).toBe(true);
+    const b = run([...W800, '--format=log', fixture('recursion.prof')]);
+    expect(b.code).toBe(0);
+    expect(b.stdout.equals(expected('recursion.w800-rh16-fs10-t0.5-m1000.log'))).toBe(true);
+  });
+
+  test('- reads standard input', () => {
+    const r = run(['--format', 'log', '-'], readFileSync(fixture('sample2-py3.prof')));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.equals(expected('sample2-py3.log'))).toBe(true);
+  });
+
+  test('several inputs merge as pstats.Stats(a, b) does: recursion + textproc = merged', () => {
+    const r = run(['--format', 'log', fixture('recursion.prof'), fixture('textproc.prof')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.equals(expected('merged.log'))).toBe(true);
+    // A file and stdin merge the same way.
+    const s = run(['--format', 'log', fixture('recursion.prof'), '-'], readFileSync(fixture('textproc.prof')));
+    expect(s.code).toBe(0);
+    expect(s.stdout.equals(expected('merged.log'))).toBe(true);
+  });
+
+  test('warnings go to stderr, never into the output', () => {
+    const r = run(['--format', 'log', fixture('textproc.prof')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.equals(expected('textproc.log'))).toBe(true);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(ROOTS_WARNING);
+    const svg = run([fixture('textproc.prof')]);
+    expect(svg.lines).toEqual(r.lines);
+    expect(readOurSvg(svg.stdout.toString('utf8')).frames.length).toBeGreaterThan(0);
+  });
+
+  test('a profile holding no time: a warning, an SVG saying so, an empty log, exit 0', () => {
+    for (const [name, bytes] of [
+      ['empty-dict.prof', Buffer.from('{0', 'latin1')],
+      ['empty-dict-v4.prof', Buffer.from([0xfb, 0x30])],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const svg = run([file]);
+      expect(svg.code).toBe(0);
+      expect(svg.lines).toHaveLength(1);
+      expect(svg.lines[0]).toMatch(/^flameprof: warning: .*no time/);
+      const doc = readOurSvg(svg.stdout.toString('utf8'));
+      expect(doc.frames).toEqual([]);
+      expect(doc.document.documentElement.textContent).toMatch(/holds no time/);
+      const log = run(['--format', 'log', file]);
+      expect(log.code).toBe(0);
+      expect(log.stdout.length).toBe(0);
+      expect(log.lines).toEqual(svg.lines);
+    }
+  });
+
+  test('a repeated option: the last one wins (so an alias with defaults can be overridden)', () => {
+    const r = run(['--width', '100', '--width', '200', fixture('sample-py3.prof')]);
+    expect(r.code).toBe(0);
+    expect(readOurSvg(r.stdout.toString('utf8')).width).toBe(200);
+  });
+
+  test('a reader that goes away (| head -c 100) ends us quietly', () => {
+    // 6 MB of SVG: far more than a pipe holds, so the write side sees the pipe close.
+    const err = join(dir, 'head.err');
+    const r = spawnSync(
+      'bash',
+      ['-c', 'set -o pipefail; "$0" "$1" --threshold 0.001 "$2" 2>"$3" | head -c 100 | wc -c', process.execPath, BIN, fixture('merged.prof'), err],
+      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(r.stdout.toString().trim()).toBe('100');
+    expect(r.status).toBe(0);
+    // Only the profile's own warning: no EPIPE, no stack trace.
+    const lines = readFileSync(err, 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines.filter((l) => !ROOTS_WARNING.test(l))).toEqual([]);
+  });
+});
+
+describe('-o FILE', () => {
+  test('writes the file, not stdout, and leaves nothing else behind', () => {
+    const out = join(dir, 'o1', 'graph.svg');
+    mkdirSync(join(dir, 'o1'));
+    const r = run(['-o', out, fixture('sample-py3.prof')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(readOurSvg(readFileSync(out, 'utf8')).frames.length).toBeGreaterThan(0);
+    expect(readdirSync(join(dir, 'o1'))).toEqual(['graph.svg']);
+  });
+
+  test('a failing run leaves an existing good file untouched and no temporary file', () => {
+    const sub = join(dir, 'o2');
+    mkdirSync(sub);
+    const out = join(sub, 'graph.log');
+    expect(run(['--format', 'log', '-o', out, fixture('sample-py3.prof')]).code).toBe(0);
+    const good = readFileSync(out);
+    expect(good.equals(expected('sample-py3.log'))).toBe(true);
+
+    const truncated = join(dir, 'truncated.prof');
+    writeFileSync(truncated, readFileSync(fixture('sample-py3.prof')).subarray(0, 100));
+    for (const args of [
+      [truncated],
+      [join(dir, 'missing.prof')],
+      // Fails while estimating, after every input was read.
+      ['--threshold', '0', '--max-frames', '100', fixture('textproc.prof')],
+    ]) {
+      const r = run(['--format', 'log', '-o', out, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.lines).toHaveLength(1);
+      expect(readFileSync(out).equals(good)).toBe(true);
+      expect(readdirSync(sub)).toEqual(['graph.log']);
+    }
+  });
+
+  test('an output path that cannot be written is one error line naming it', () => {
+    const sub = join(dir, 'o3');
+    mkdirSync(join(sub, 'taken'), { recursive: true });
+    for (const out of [join(sub, 'taken'), join(sub, 'no-such-dir', 'x.svg')]) {
+      const r = run(['-o', out, fixture('sample-py3.prof')]);
+      expect(r.code).toBe(1);
+      expect(r.lines).toEqual([expect.stringMatching(new RegExp(`^flameprof: ${escape(out)}: cannot write`))]);
+    }
+    expect(readdirSync(sub)).toEqual(['taken']);
+  });
+});
+
+describe('information', () => {
+  test('--version prints the package version', () => {
+    const r = run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(r.stdout.toString()).toBe(`${version}\n`);
+  });
+
+  test('--help lists every option and examples', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const text = r.stdout.toString();
+    expect(text).toMatch(/^flameprof /);
+    for (const f of FLAGS) {
+      expect(text).toContain(`--${f.name}`);
+      if (f.alias) expect(text).toContain(`-${f.alias}, --${f.name}`);
+    }
+    expect(text).toMatch(/Examples:\n\s+flameprof /);
+    expect(text).toContain('standard input');
+    expect(text).not.toContain('[object');
+    expect(run(['-h']).stdout.equals(r.stdout)).toBe(true);
+  });
+
+  test('--debug adds the stack trace of an error; without it there is none', () => {
+    const missing = join(dir, 'nope.prof');
+    const plain = run([missing]);
+    expect(plain.code).toBe(1);
+    expect(plain.lines).toEqual([`flameprof: ${missing}: no such file`]);
+    const debug = run(['--debug', missing]);
+    expect(debug.code).toBe(1);
+    expect(debug.lines[0]).toBe(`flameprof: ${missing}: no such file`);
+    expect(debug.lines.length).toBeGreaterThan(2);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('usage errors: exit 2, one line, nothing on stdout', () => {
+  test.each([
+    [['--width', '0'], /--width must be at least 1, got '0'/],
+    [['--threshold', '-1'], /--threshold must be at least 0, got '-1'/],
+    [['--row-height', 'abc'], /--row-height must be a whole number, got 'abc'/],
+    [['--font-size', '1.5'], /--font-size must be a whole number, got '1.5'/],
+    [['--log-mult', '0'], /--log-mult must be greater than 0/],
+    [['--bogus'], /unknown option --bogus/],
+    [['-x'], /unknown option -x/],
+    [['--format', 'xml'], /--format must be one of svg, log\b.*, got 'xml'/],
+  ])('%j', (args, message) => {
+    const r = run([...(args as string[]), fixture('sample-py3.prof')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(/^flameprof: /);
+    expect(r.lines[0]).toMatch(message);
+  });
+
+  test.each([
+    [[], /no profile given/],
+    [['--format'], /--format needs a value/],
+    [['--threshold'], /--threshold needs a value/],
+  ])('%j (nothing after it)', (args, message) => {
+    const r = run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(message);
+  });
+});
+
+describe('input errors: exit 1, one line naming the input, no stack trace', () => {
+  const cases: Array<[string, () => string, RegExp]> = [
+    ['a missing file', () => join(dir, 'missing.prof'), /no such file$/],
+    ['a directory', () => dir, /is a directory/],
+    ['an empty file', () => write('empty.prof', ''), /empty file$/],
+    ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /./],
+    ['a truncated dump', () => write('cut.prof', readFileSync(fixture('textproc.prof')).subarray(0, 5000)), /truncated at byte \d+/],
+    // marshal.dumps([1, 2]) from Python 3.11: a list, not the dict pstats writes.
+    ['a top-level list', () => write('list.prof', Buffer.from('5b02000000e901000000e902000000', 'hex')), /top-level object is a list, expected a dict/],
+  ];
+
+  test.each(cases)('%s', (_what, make, reason) => {
+    const path = make();
+    const r = run([path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0].startsWith(`flameprof: ${path}: `)).toBe(true);
+    expect(r.lines[0]).toMatch(reason);
+  });
+
+  test('empty standard input', () => {
+    const r = run(['-'], '');
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual(['flameprof: stdin: empty input']);
+  });
+
+  test('--threshold 0 on a real profile with a small --max-frames', () => {
+    const r = run(['--threshold', '0', '--max-frames', '1000', fixture('textproc.prof')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.lines).toEqual([expect.stringMatching(/^flameprof: the graph would have more than 1000 frames at --threshold 0; raise --threshold/)]);
+  });
+});
+
+function write(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
