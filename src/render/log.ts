@@ -8,14 +8,15 @@ import { formatInt, roundHalfEven } from '../pynum';
 /** Yields the log in chunks of about `chunkSize` characters (big graphs are streamed). */
 export function* renderLog(frames: FrameSet, logMult: number, chunkSize = 1 << 16): Generator<string> {
   const labels = frames.funcs.map((f) => f.label);
-  // The trace of a frame is the labels of its ancestors: frames are in pre-order, so a
-  // stack indexed by level holds exactly the current path.
-  const path: string[] = [];
+  // The trace of a frame is the labels of its ancestors: frames are in pre-order, so
+  // prefix[level] is the current path down to that level, built once per frame by one
+  // concatenation (joining the whole path for every line cost its depth each time).
+  const prefix: string[] = [];
   let chunk = '';
   for (const f of frames.flame) {
-    path.length = f.level;
-    path.push(labels[f.func]);
-    chunk += `${path.join(';')} ${formatInt(roundHalfEven(f.self * logMult))}\n`;
+    const trace = f.level === 0 ? labels[f.func] : prefix[f.level - 1] + ';' + labels[f.func];
+    prefix[f.level] = trace;
+    chunk += trace + ' ' + formatInt(roundHalfEven(f.self * logMult)) + '\n';
     if (chunk.length >= chunkSize) {
       yield chunk;
       chunk = '';
