@@ -240,6 +240,19 @@ describe('information', () => {
     expect(run(['-h']).stdout.equals(r.stdout)).toBe(true);
   });
 
+  test("the README's Options table lists every flag", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Options\n');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    for (const f of FLAGS) {
+      const row = rows.find((r) => r.split('|')[1].includes(`--${f.name === 'js' ? 'no-js' : f.name}`));
+      expect(row === undefined ? `--${f.name} missing` : 'listed').toBe('listed');
+      if (f.alias) expect(row).toContain(`\`-${f.alias}`);
+    }
+  });
+
   test('--debug adds the stack trace of an error; without it there is none', () => {
     const missing = join(dir, 'nope.prof');
     const plain = run([missing]);
