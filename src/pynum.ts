@@ -7,7 +7,8 @@
 export function roundHalfEven(x: number): number {
   const r = Math.round(x); // ties go up here
   // r - x is exact for doubles of this magnitude, so a tie is recognised exactly.
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // `|| 0`: Python's round() gives an int, which has no negative zero.
+  return (r - x === 0.5 && r % 2 !== 0 ? r - 1 : r) || 0;
 }
 
 /** An integer as Python prints it: never in exponent form. */
@@ -25,6 +26,10 @@ export function toFixedHalfEven(x: number, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
   if (Math.abs(x) >= 1e21) return BigInt(Math.round(x)).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
   const s = x.toFixed(digits);
+  // Only a value within rounding noise of a tie can be one; skip the exact check otherwise
+  // (it costs a 100-digit expansion, and this runs once per frame).
+  const scaled = Math.abs(x) * 10 ** digits;
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return s;
   // A tie means the exact expansion stops at digit N+1 with a 5. Doubles this large have
   // finite expansions short enough for toFixed(100) (the maximum) to show them whole.
   const exact = Math.abs(x).toFixed(100);
