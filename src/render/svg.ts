@@ -210,7 +210,7 @@ export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSe
     const own = section === 'flame' ? `, ${num(f.tt)} in the function itself` : f.level === 0 ? ` in the function itself, of ${num(f.ct)} it is in` : ' via this caller';
     return `${label} ${pct} — ${num(n)} samples${own}`;
   }
-  const calls = f.cc === f.nc ? `${f.nc} calls` : `${f.nc} calls (${f.cc} primitive)`;
+  const calls = `${f.nc} ${f.nc === 1 ? 'call' : 'calls'}${f.cc === f.nc ? '' : ` (${f.cc} primitive)`}`;
   let what: string;
   if (section === 'flame') {
     what = `${calls}, own ${num(f.tt)} ${unit}, cumulative ${num(f.ct)} ${unit}`;
