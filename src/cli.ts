@@ -323,7 +323,8 @@ export function writeAtomically(path: string, chunks: Iterable<string>): void {
     } catch {
       // already gone
     }
-    if (err instanceof FlameprofError) throw err;
+    // Only the file system's errors are about writing; a renderer's error keeps its own words.
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
   }
 }
