@@ -137,6 +137,36 @@ describe('reading lines', () => {
     expect(renderToString(fs, { format: 'speedscope' })).toContain('"weights":[1]}');
   });
 
+  it('merges 30,000 random stacks like a plain path count does', () => {
+    // Seeded LCG: the same stacks every run.
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const lines: string[] = [];
+    const width = new Map<string, number>();
+    for (let i = 0; i < 30000; i++) {
+      const depth = 1 + rnd(8);
+      const stack = Array.from({ length: depth }, () => `f${rnd(i % 2 ? 40 : 3000)}`);
+      const n = 1 + rnd(9);
+      lines.push(`${stack.join(';')} ${n}`);
+      for (let d = 1; d <= depth; d++) {
+        const key = stack.slice(0, d).join(';');
+        width.set(key, (width.get(key) ?? 0) + n);
+      }
+    }
+    const fs = framesOf(lines.join('\n'), { threshold: 0 });
+    const path: string[] = [];
+    const got = new Map<string, number>();
+    for (const f of fs.flame) {
+      path.length = f.level;
+      path.push(fs.funcs[f.func].label);
+      got.set(path.join(';'), f.w);
+    }
+    expect(got).toEqual(width);
+  });
+
   it('names holding markup or control characters stay text in the SVG', () => {
     const fs = framesOf('</script><svg onload=alert(1)>;a&b "q" \u0007 1\n');
     const doc = readOurSvg(renderToString(fs));
