@@ -121,18 +121,23 @@ export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
  * Cached per label and palette: sha1 per frame would dominate big renders.
  */
 export class Colorizer {
-  private readonly cache = new Map<string, string>();
+  /** By palette, then label: no key string is built per frame (labels keep their hash). */
+  private readonly cache = new Map<FrameColor, Map<string, string>>();
 
   fill(label: string, color: FrameColor): string {
-    const id = color + '\u0000' + label;
-    let fill = this.cache.get(id);
+    let byLabel = this.cache.get(color);
+    if (byLabel === undefined) {
+      byLabel = new Map();
+      this.cache.set(color, byLabel);
+    }
+    let fill = byLabel.get(label);
     if (fill === undefined) {
       const digest = createHash('sha1').update(label, 'utf8').digest();
       const u = digest.readUInt32BE(0) / 2 ** 32;
       const palette = PALETTES[color];
       const [r, g, b] = palette[Math.floor(palette.length * u)];
       fill = `rgb(${r},${g},${b})`;
-      this.cache.set(id, fill);
+      byLabel.set(label, fill);
     }
     return fill;
   }
@@ -176,6 +181,8 @@ export const CELL_WIDTH = 0.62;
 export function fitLabel(name: string, avail: number, fontSize: number): string {
   const cells = Math.floor(avail / (fontSize * CELL_WIDTH));
   if (cells < 3) return '';
+  // No code unit takes more than two cells: a box this wide needs no counting.
+  if (name.length * 2 <= cells) return name;
   if (name.length <= cells && textCells(name) <= cells) return name;
   let used = 0;
   let out = '';
