@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { FlameprofError, InputError, inFile } from './errors';
 import { estimateFrames } from './estimate';
 import type { FrameSet } from './frames';
-import { decodeText, detectFormat } from './load/detect';
+import { decodeText, detectFormat, looksLikeJson } from './load/detect';
 import { readFolded } from './load/folded';
 import { readPlop } from './load/plop';
 import { keyId, mergeCallGraphs, readPstats } from './load/pstats';
@@ -30,7 +30,11 @@ export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | 
   const opts = typeof how === 'string' ? { inputFormat: how } : how;
   const skipBadLines = opts.skipBadLines ?? false;
   try {
-    const format = !opts.inputFormat || opts.inputFormat === 'auto' ? detectFormat(bytes) : opts.inputFormat;
+    const auto = !opts.inputFormat || opts.inputFormat === 'auto';
+    if (auto && looksLikeJson(bytes)) {
+      throw new InputError('not a profile: this is JSON text (flameprof reads pstats dumps, folded stacks and plop files)');
+    }
+    const format = auto ? detectFormat(bytes) : opts.inputFormat;
     switch (format) {
       case 'pstats':
         return readPstats(bytes);

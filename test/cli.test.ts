@@ -303,7 +303,7 @@ describe('input errors: exit 1, one line naming the input, no stack trace', () =
     ['a missing file', () => join(dir, 'missing.prof'), /no such file$/],
     ['a directory', () => dir, /is a directory/],
     ['an empty file', () => write('empty.prof', ''), /empty file$/],
-    ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /./],
+    ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /not a profile: this is JSON text/],
     ['a truncated dump', () => write('cut.prof', readFileSync(fixture('textproc.prof')).subarray(0, 5000)), /truncated at byte \d+/],
     // marshal.dumps([1, 2]) from Python 3.11: a list, not the dict pstats writes.
     ['a top-level list', () => write('list.prof', Buffer.from('5b02000000e901000000e902000000', 'hex')), /top-level object is a list, expected a dict/],

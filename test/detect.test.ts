@@ -72,6 +72,16 @@ describe('readProfile: detection and --input-format', () => {
     expect(readProfile(fixture(EXPECTED, 'sample-py3.log'), 'p').kind).toBe('sampled');
   });
 
+  it('JSON is named as JSON, not misread as a plop dict or folded stacks', () => {
+    for (const text of ['{"traceEvents": []}', ' [1, 2]', '\ufeff{ "a": 1}']) {
+      expect(() => readProfile(Buffer.from(text, 'utf8'), 'x.json')).toThrow(
+        'x.json: not a profile: this is JSON text (flameprof reads pstats dumps, folded stacks and plop files)',
+      );
+    }
+    // A plop dict has tuple keys, so it is not taken for JSON.
+    expect(readProfile(Buffer.from("{(('a.py', 1, 'f'),): 2}", 'utf8'), 'x.plop').kind).toBe('sampled');
+  });
+
   it('an empty input renders as a valid, empty graph with a note', () => {
     const frames = buildFrames(readProfile(new Uint8Array(0), 'empty.txt'));
     expect(frames.flame).toEqual([]);

@@ -30,6 +30,21 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat {
   return bytes[i] === 0x7b ? 'plop' : 'folded';
 }
 
+/**
+ * JSON (a speedscope file, a Chrome trace...) is text that would otherwise be read as a plop
+ * dict or folded stacks and fail with a confusing message. plop keys are tuples, never
+ * strings, so `{"` or a leading `[` cannot be plop.
+ */
+export function looksLikeJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && isBlank(bytes[i])) i++;
+  if (bytes[i] === 0x5b /* [ */) return true;
+  if (bytes[i] !== 0x7b /* { */) return false;
+  i++;
+  while (i < bytes.length && isBlank(bytes[i])) i++;
+  return bytes[i] === 0x22 /* " */;
+}
+
 function isBlank(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x0c;
 }
