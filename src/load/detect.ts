@@ -36,6 +36,8 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat {
  * strings, so `{"` or a leading `[` cannot be plop.
  */
 export function looksLikeJson(bytes: Uint8Array): boolean {
+  // A marshalled list starts with '[' too, but holds NUL bytes.
+  if (isBinary(bytes, 0)) return false;
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length && isBlank(bytes[i])) i++;
   if (bytes[i] === 0x5b /* [ */) return true;
