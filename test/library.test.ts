@@ -1,0 +1,40 @@
+/**
+ * The package as a user imports it: `require('flameprof')` resolves package.json's `main`
+ * (the built dist/index.js, with its .d.ts beside it), not our sources.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+
+beforeAll(() => {
+  const built = join(ROOT, 'dist/index.js');
+  const newest = (dir: string): number =>
+    Math.max(...require('node:fs').readdirSync(dir, { recursive: true }).map((f: string) => statSync(join(dir, f)).mtimeMs));
+  if (!existsSync(built) || statSync(built).mtimeMs < newest(join(ROOT, 'src'))) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build.js')], { cwd: ROOT, stdio: 'pipe' });
+  }
+});
+
+test('the public API renders a dump end to end, with the options the CLI uses', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require(ROOT) as typeof import('../src/index');
+  expect(lib.DEFAULT_OPTIONS).toMatchObject({ width: 1200, rowHeight: 24, fontSize: 12, threshold: 0.1, format: 'svg', logMult: 1000000 });
+  const profile = lib.loadProfiles([join(ROOT, 'test/fixtures/sample-py3.prof')]);
+  expect(profile.kind).toBe('callgraph');
+  const frames = lib.buildFrames(profile, { threshold: 0.5 });
+  const log = lib.renderToString(frames, { format: 'log', logMult: 1000 });
+  expect(log).toBe(readFileSync(join(ROOT, 'test/fixtures/expected/sample-py3.w800-rh16-fs10-t0.5-m1000.log'), 'utf8'));
+  const svg = lib.renderToString(frames, { width: 800, title: 'my <app>' });
+  expect(svg).toContain('width="800"');
+  expect(svg).toContain('my &lt;app&gt;');
+});
+
+test('the package ships type declarations for its entry point', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; types: string };
+  const dts = readFileSync(join(ROOT, pkg.types), 'utf8');
+  for (const name of ['loadProfiles', 'buildFrames', 'renderToString', 'Options', 'FrameSet', 'readProfile']) {
+    expect(dts).toMatch(new RegExp(`\\b${name}\\b`));
+  }
+});
