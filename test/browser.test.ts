@@ -7,7 +7,7 @@
  * so a viewer that mis-reads its own attributes is caught.
  *
  * Without Chromium these tests are skipped with a loud warning, except in CI (CI=true), where
- * they must run: `.ci/run` installs the package.
+ * they must run (test/helpers/browser.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,21 +20,11 @@ import { buildFrames, readProfile, renderToString } from '../src/flameprof';
 import type { Frame, FrameSet } from '../src/frames';
 import type { CallGraphProfile, FunctionStats } from '../src/model';
 import { formatPercent } from '../src/pynum';
+import { browserDescribe, checkedPage, launchChromium } from './helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true';
 const ROOT = join(__dirname, '..');
 const FIXTURES = join(__dirname, 'fixtures');
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  const bar = '!'.repeat(78);
-  console.warn(
-    `${bar}\n!! ${CHROMIUM} is missing: the BROWSER TESTS of the interactive SVG are SKIPPED.\n` +
-      `!! Install it (apt-get install -y chromium) to run them; in CI (CI=true) they always run.\n${bar}`,
-  );
-}
-const suite = HAVE_CHROMIUM || IN_CI ? describe : describe.skip;
+const suite = browserDescribe('interactive SVG');
 
 const W = 1200;
 const HIGHLIGHT = 'rgb(230, 0, 230)';
@@ -145,19 +135,7 @@ suite('interactive SVG in Chromium', () => {
   let fileCount = 0;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'flameprof-browser-'));
   });
 
@@ -169,19 +147,7 @@ suite('interactive SVG in Chromium', () => {
   async function open(content: string, ext = 'svg'): Promise<Opened> {
     const file = join(dir, `page${fileCount++}.${ext}`);
     writeFileSync(file, content);
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file://')) problems.push(`request: ${r.url()}`);
-    });
+    const { page, problems } = await checkedPage(browser);
     await page.goto(pathToFileURL(file).href);
     return { page, problems };
   }
@@ -373,7 +339,7 @@ suite('interactive SVG in Chromium', () => {
       await page.hover(`#flame > g.f:nth-child(${i + 1}) > rect`);
       const details = (await page.textContent('#details')) ?? '';
       expect(details.startsWith(`${labelOf(frames, f)} ${formatPercent(f.ct / frames.total)} — `)).toBe(true);
-      expect(details).toContain(`${f.nc} calls`);
+      expect(details).toContain(`${f.nc} ${f.nc === 1 ? 'call' : 'calls'}`);
       expect(details).toMatch(/own [\d.e-]+ s, cumulative [\d.e-]+ s/);
       // The native tooltip is still there for viewers without script.
       expect(await page.textContent(`#flame > g.f:nth-child(${i + 1}) > title`)).toBe(details);

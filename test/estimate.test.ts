@@ -117,7 +117,7 @@ describe('a profile that holds no time', () => {
     const svg = readOurSvg(text);
     expect(svg.frames).toEqual([]);
     expect(svg.height).toBeGreaterThan(svg.offset);
-    const notes = [...svg.document.documentElement.getElementsByTagName('text')].map((t) => t.textContent);
+    const notes = Array.from(svg.document.documentElement.getElementsByTagName('text')).map((t) => t.textContent);
     expect(notes.some((t) => /holds no time/.test(t ?? ''))).toBe(true);
     expect(text).not.toMatch(NON_FINITE_ATTRIBUTE);
     expect(log(fs)).toBe('');

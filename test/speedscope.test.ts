@@ -6,7 +6,7 @@
  */
 import Ajv from 'ajv';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import type { FrameSet } from '../src/frames';
 import type { Options } from '../src/options';
 import { readFolded } from '../src/load/folded';
 import { SPEEDSCOPE_SCHEMA_URL } from '../src/render/speedscope';
+import { browserDescribe, checkedPage, launchChromium } from './helpers/browser';
 
 const ROOT = join(__dirname, '..');
 const FIXTURES = join(__dirname, 'fixtures');
@@ -174,13 +175,7 @@ describe('details', () => {
 
 /* ---------- in speedscope itself ---------- */
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true';
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`!! ${CHROMIUM} is missing: the test that opens our output in speedscope is SKIPPED (it runs in CI).`);
-}
-const browserSuite = HAVE_CHROMIUM || IN_CI ? describe : describe.skip;
+const browserSuite = browserDescribe('speedscope opening our output');
 
 /** speedscope's time display, e.g. "54.56ms", "977.41µs", "1.23s", in seconds. */
 function parseTime(s: string): number {
@@ -194,8 +189,7 @@ browserSuite('opened in speedscope (headless Chromium)', () => {
   let browser: Browser;
   let dir: string;
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'speedscope-'));
   });
   afterAll(async () => {
@@ -208,16 +202,7 @@ browserSuite('opened in speedscope (headless Chromium)', () => {
     const path = join(dir, 'textproc.speedscope.json');
     writeFileSync(path, renderToString(frames, { format: 'speedscope', title: 'textproc.prof' }));
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
+    const { page, problems } = await checkedPage(browser, 1200, 900);
     await page.goto(pathToFileURL(join(SPEEDSCOPE, 'index.html')).href);
     await page.locator('input[type=file]').setInputFiles(path);
     await page.waitForFunction(() => document.title === 'textproc.prof - speedscope', undefined, { timeout: 15000 });
@@ -268,9 +253,7 @@ browserSuite('opened in speedscope (headless Chromium)', () => {
     const frames = buildFrames(readProfile(readFileSync(join(SAMPLED, 'plopload.plop')), 'plopload.plop'));
     const path = join(dir, 'plop.speedscope.json');
     writeFileSync(path, renderToString(frames, { format: 'speedscope', title: 'plopload' }));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const { page, problems } = await checkedPage(browser, 1200, 900);
     await page.goto(pathToFileURL(join(SPEEDSCOPE, 'index.html')).href);
     await page.locator('input[type=file]').setInputFiles(path);
     await page.waitForFunction(() => document.title === 'plopload - speedscope', undefined, { timeout: 15000 });

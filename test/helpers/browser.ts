@@ -1,0 +1,66 @@
+/**
+ * Headless Chromium for the tests that need a real browser (the interactive SVG, speedscope
+ * opening our output). Debian's /usr/bin/chromium, driven by playwright-core, with the flags
+ * this closed-network machine needs. Every page is a local file: any other request, a page
+ * error, a console error or a dialog is recorded as a problem for the test to assert on.
+ *
+ * Without Chromium these suites are skipped with a loud warning, except in CI (CI=true),
+ * where they must run (`.ci/run` installs the package).
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true';
+
+/** `describe`, or `describe.skip` with a warning nobody can miss when Chromium is absent outside CI. */
+export function browserDescribe(what: string): jest.Describe {
+  if (HAVE_CHROMIUM || IN_CI) return describe;
+  const bar = '!'.repeat(78);
+  console.warn(
+    `${bar}\n!! ${CHROMIUM} is missing: the BROWSER TESTS (${what}) are SKIPPED.\n` +
+      `!! Install it (apt-get install -y chromium) to run them; in CI (CI=true) they always run.\n${bar}`,
+  );
+  return describe.skip;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface CheckedPage {
+  page: Page;
+  /** Page errors, console errors, dialogs and non-file requests, in order. */
+  problems: string[];
+}
+
+/** A new page that records everything that should never happen on it. */
+export async function checkedPage(browser: Browser, width = 1300, height = 900): Promise<CheckedPage> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file://')) problems.push(`request: ${r.url()}`);
+  });
+  return { page, problems };
+}
