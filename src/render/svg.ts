@@ -166,6 +166,19 @@ function scriptSvg(): string {
   return `<script type="application/ecmascript"><![CDATA[\n${body}\n]]></script>\n`;
 }
 
+/** What every frame of one function repeats, escaped once per render. */
+interface FuncText {
+  /** The name, escaped, for a box wide enough to show it whole. */
+  readonly name: string;
+  /** The `file:line:name` label, escaped. */
+  readonly label: string;
+  /** ` data-n="..."` or nothing. */
+  readonly attrs: string;
+}
+
+/** Per frame set being rendered (a render is 100,000s of frames of a few 1,000 functions). */
+const funcTexts = new WeakMap<FrameSet, Array<FuncText | undefined>>();
+
 function frameSvg(
   f: Frame,
   section: 'flame' | 'inverted',
@@ -177,13 +190,29 @@ function frameSvg(
   unit: string,
 ): string {
   const fn = frames.funcs[f.func];
+  let texts = funcTexts.get(frames);
+  if (texts === undefined) {
+    texts = [];
+    funcTexts.set(frames, texts);
+  }
+  let ft = texts[f.func];
+  if (ft === undefined) {
+    ft = { name: escapeXml(fn.key.name), label: escapeXml(fn.label), attrs: nameLength(fn.key.name) };
+    texts[f.func] = ft;
+  }
   frameBox(f, section, layout, opts, frames.total, box);
   const h = opts.rowHeight;
   const pad = h / 6;
   const label = fitLabel(fn.key.name, box.w - pad - 2, opts.fontSize);
-  const text = label === '' ? '' : `<text x="${box.x + pad}" y="${box.y + h / 2}">${escapeXml(label)}</text>`;
+  const text =
+    label === ''
+      ? ''
+      : `<text x="${box.x + pad}" y="${box.y + h / 2}">${label === fn.key.name ? ft.name : escapeXml(label)}</text>`;
+  // The dash as a character reference keeps the output ASCII (for ASCII names), which
+  // the writer encodes much faster than text holding a single wider character.
   return (
-    `<g class="f" data-l="${f.level}" data-w="${box.rawW}"${nameLength(fn.key.name)}><title>${escapeXml(tooltip(f, section, frames, unit))}</title>` +
+    `<g class="f" data-l="${f.level}" data-w="${box.rawW}"${ft.attrs}><title>${ft.label} ` +
+    `${tooltipShare(f, section, frames)} &#8212; ${tooltipDetails(f, section, frames, unit)}</title>` +
     `<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${h - 1}" fill="${colors.fill(fn.label, f.color)}"/>` +
     `${text}</g>\n`
   );
@@ -202,13 +231,38 @@ function nameLength(name: string): string {
  * percentage is cumulative time; in the inverted one, own time, as flameprof shows them.
  */
 export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
-  const label = frames.funcs[f.func].label;
-  const pct = formatPercent((section === 'flame' ? f.ct : f.tt) / frames.total);
+  return `${frames.funcs[f.func].label} ${tooltipShare(f, section, frames)} — ${tooltipDetails(f, section, frames, unit)}`;
+}
+
+/** The tooltip's percentage, as pynum's formatPercent (Python's '{:.2%}') writes it. */
+function tooltipShare(f: Frame, section: 'flame' | 'inverted', frames: FrameSet): string {
+  const x = (section === 'flame' ? f.ct : f.tt) / frames.total;
+  const v = x * 100;
+  // Hundredths from one exact scaling, unless within rounding noise of a tie (Python
+  // rounds those half to even on the exact value: formatPercent knows how).
+  const m = v * 100;
+  if (m >= 0 && m < 1e9) {
+    const whole = Math.floor(m);
+    const d = m - whole - 0.5;
+    if (d < -1e-6 || d > 1e-6) {
+      const n = d > 0 ? whole + 1 : whole;
+      const cents = n % 100;
+      return (n - cents) / 100 + (cents < 10 ? '.0' : '.') + cents + '%';
+    }
+  }
+  return formatPercent(x);
+}
+
+/**
+ * The tooltip after the dash: what the numbers are. Numbers and fixed words only, never
+ * profile text: frames write it unescaped.
+ */
+function tooltipDetails(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
   if (frames.unit === 'samples') {
     // Sampled stacks: exact sample counts, and no call counts to show.
     const n = section === 'flame' ? f.ct : f.tt;
     const own = section === 'flame' ? `, ${num(f.tt)} in the function itself` : f.level === 0 ? ` in the function itself, of ${num(f.ct)} it is in` : ' via this caller';
-    return `${label} ${pct} — ${num(n)} samples${own}`;
+    return `${num(n)} samples${own}`;
   }
   const calls = `${f.nc} ${f.nc === 1 ? 'call' : 'calls'}${f.cc === f.nc ? '' : ` (${f.cc} primitive)`}`;
   let what: string;
@@ -220,10 +274,65 @@ export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSe
   } else {
     what = `calls it: ${calls}, own ${num(f.tt)} ${unit}, cumulative ${num(f.ct)} ${unit} in those calls`;
   }
-  return `${label} ${pct} — ${what}`;
+  return what;
 }
 
+/**
+ * 6 significant digits, exactly as `String(Number(x.toPrecision(6)))` writes them (three
+ * conversions, twice per frame). From 1e-15 to 1e6 the digits come from one scaling by a
+ * power of ten (held exactly) and the point or exponent is placed by hand; within rounding
+ * noise of a tie or of a power of ten, and outside that range, the slow way decides.
+ */
 function num(x: number): string {
   if (Number.isInteger(x)) return String(x);
+  const a = x < 0 ? -x : x;
+  if (!(a >= 1e-15 && a < 999999.5)) return slowNum(x);
+  // The decimal exponent, by comparison; one off at a power of ten is corrected below.
+  let e: number;
+  if (a >= 1e-6) {
+    e =
+      a >= 1
+        ? a >= 1e3
+          ? a >= 1e5 ? 5 : a >= 1e4 ? 4 : 3
+          : a >= 100 ? 2 : a >= 10 ? 1 : 0
+        : a >= 1e-3
+          ? a >= 0.1 ? -1 : a >= 0.01 ? -2 : -3
+          : a >= 1e-4 ? -4 : a >= 1e-5 ? -5 : -6;
+  } else {
+    e = -7;
+    for (let p = 1e-7; a < p && e > -15; p /= 10) e--;
+  }
+  let m = a * POW10[5 - e]; // six digits before the point
+  if (m < 99999.5) {
+    if (m > 99999.49) return slowNum(x);
+    e--;
+    m = a * POW10[5 - e];
+  } else if (m > 999999.49) {
+    if (m < 999999.51) return slowNum(x);
+    e++;
+    m = a * POW10[5 - e];
+  }
+  if (!(m >= 99999.51 && m <= 999999.49) || e > 5) return slowNum(x);
+  const whole = Math.floor(m);
+  const d = m - whole - 0.5;
+  if (d > -1e-6 && d < 1e-6) return slowNum(x);
+  let n = d > 0 ? whole + 1 : whole;
+  let len = 6;
+  while (n % 10 === 0) {
+    n /= 10;
+    len--;
+  }
+  const digits = String(n);
+  let s: string;
+  if (e < -6) s = (len > 1 ? digits[0] + '.' + digits.slice(1) : digits) + 'e' + e;
+  else if (e < 0) s = '0.00000'.slice(0, 1 - e) + digits;
+  else if (len <= e + 1) s = digits + '00000'.slice(0, e + 1 - len);
+  else s = digits.slice(0, e + 1) + '.' + digits.slice(e + 1);
+  return x < 0 ? '-' + s : s;
+}
+
+function slowNum(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20];

@@ -1,0 +1,90 @@
+/**
+ * The SVG's per-frame text is written by hand-rolled number formatting (for speed): it must
+ * say exactly what the plain formulas say. Tooltip numbers are `String(Number(x.toPrecision(6)))`,
+ * percentages pynum's formatPercent, coordinates the layout's.
+ */
+import type { Frame, FrameSet } from '../src/frames';
+import { frameBox, layoutSections } from '../src/layout';
+import { formatPercent } from '../src/pynum';
+import { renderSvg, tooltip } from '../src/render/svg';
+import { readOurSvg } from './helpers/svg-frames';
+
+/** Seeded, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const six = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
+
+/** Values of every size, and the ones where rounding is hardest: ties and powers of ten. */
+function hardValues(rand: () => number, n: number): number[] {
+  const out: number[] = [];
+  for (let k = -17; k <= 7; k++) {
+    const p = 10 ** k;
+    for (const f of [1, 1 - 1e-16, 1 + 1e-16, 0.9999995, 0.99999949, 0.99999951, 9.999995, 1.000005, 1.5, 0.5]) out.push(p * f);
+  }
+  out.push(999999.4, 999999.5, 99999.95, 123456.5, 1 / 3, 2 / 3, 0.1, 0.3, 5e-324, 1e300, NaN, Infinity);
+  while (out.length < n) {
+    const e = Math.floor(rand() * 24) - 17;
+    const digits = Math.round(rand() * 1e6) / 1e6;
+    const v = (rand() < 0.5 ? digits : rand()) * 10 ** e;
+    out.push(v, v + 5e-7 * 10 ** e, v * (1 + Number.EPSILON));
+  }
+  return out;
+}
+
+function frameSet(frames: Array<Partial<Frame>>, total: number): FrameSet {
+  const full = frames.map(
+    (f, i): Frame => ({ level: 0, x: 0, w: total, func: 0, color: 'normal', cc: 1, nc: 1, tt: 0, ct: 0, self: 0, ...f, ...(f.level === undefined ? { level: i % 5 } : {}) }),
+  );
+  return {
+    funcs: [{ key: { file: 'app.py', line: 1, name: 'work' }, label: 'app.py:1:work' }],
+    flame: full,
+    inverted: full.map((f) => ({ ...f, color: 'caller' })),
+    total,
+    unit: 'seconds',
+    warnings: [],
+  };
+}
+
+test('tooltip numbers are six significant digits, exactly as String(Number(x.toPrecision(6)))', () => {
+  const values = hardValues(rng(1), 20000);
+  const frames = values.map((v, i) => ({ tt: v, ct: values[(i * 7919) % values.length], nc: 3, cc: 2 }));
+  const fs = frameSet(frames, 1);
+  for (const f of fs.flame) {
+    expect(tooltip(f, 'flame', fs, 's')).toBe(
+      `app.py:1:work ${formatPercent(f.ct)} — 3 calls (2 primitive), own ${six(f.tt)} s, cumulative ${six(f.ct)} s`,
+    );
+  }
+});
+
+test('frames in the SVG: tooltip text, percentages and coordinates as the plain formulas give them', () => {
+  const rand = rng(2);
+  const total = 3.7;
+  const frames: Array<Partial<Frame>> = [];
+  for (let i = 0; i < 3000; i++) {
+    const w = total * rand() ** 4;
+    frames.push({ x: (total - w) * rand(), w, ct: w, tt: w * rand(), nc: 1 + Math.floor(rand() * 5), level: i % 7 });
+  }
+  // Percentages on and next to ties of the second decimal.
+  for (const p of [0.125, 0.00005, 0.000049999, 0.5, 0.015, 0.025, 1]) frames.push({ x: 0, w: p * total, ct: p * total, tt: 0, level: 0 });
+  const fs = frameSet(frames, total);
+  const opts = { width: 1200, rowHeight: 24, fontSize: 12, title: 't', js: false };
+  const doc = readOurSvg([...renderSvg(fs, opts)].join(''));
+  const layout = layoutSections(fs, opts);
+  const all = [...fs.flame.map((f) => ['flame', f] as const), ...fs.inverted.map((f) => ['inverted', f] as const)];
+  expect(doc.frames).toHaveLength(all.length);
+  all.forEach(([section, f], i) => {
+    const ours = doc.frames[i];
+    const box = frameBox(f, section, layout, opts, total);
+    expect(ours.title).toBe(tooltip(f, section, fs, 's'));
+    expect([ours.x, ours.y, ours.width, Number(ours.element.getAttribute('data-w'))]).toEqual([box.x, box.y, box.w, box.rawW]);
+  });
+});
