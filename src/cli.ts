@@ -7,7 +7,11 @@ import { basename, dirname, join } from 'node:path';
 import { FlameprofError, InputError, UsageError } from './errors';
 import { buildFrames, defaultTitle, fsReason, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
-import { DEFAULT_RUN_OPTIONS, defaultRunOutput, ensureDir, pstatPath, runPython, saveDump, type RunTarget } from './run/python';
+import type { RunTarget } from './run/python';
+
+/** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runModule = (): typeof import('./run/python') => require('./run/python');
 
 declare const FLAMEPROF_VERSION: string | undefined;
 
@@ -160,13 +164,13 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
   if (stray.length > 0) {
     throw new UsageError(`unexpected argument '${stray[0]}' with ${flag}: no profile inputs with ${flag}, and the program's arguments go after --`);
   }
-  if (out !== undefined && pstat && pstatPath(out) === out) {
+  if (out !== undefined && pstat && runModule().pstatPath(out) === out) {
     throw new UsageError(`--pstat would write the dump over the output '${out}': give -o another extension`);
   }
   return {
     target: script !== undefined ? { script } : { module: module! },
     args: ((a['--'] as Array<string | number> | undefined) ?? []).map(String),
-    python: python ?? DEFAULT_RUN_OPTIONS.python,
+    python: python ?? runModule().DEFAULT_RUN_OPTIONS.python,
     cpu,
     pstat,
   };
@@ -273,6 +277,7 @@ function readStdin(io: CliIo): Buffer {
  * never goes to stdout (that is the program's), and our exit code is the program's.
  */
 async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise<number> {
+  const { defaultRunOutput, ensureDir, pstatPath, runPython, saveDump } = runModule();
   const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args });
   const what = 'script' in run.target ? run.target.script : run.target.module;
   if (result.dump === undefined) {
