@@ -19,7 +19,9 @@ require('esbuild').buildSync({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  // Whitespace and syntax only: identifiers keep their names, so --debug stack traces read.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   // yargs (and its dependencies) is more than half of the bundle but only prints --help:
   // left out, it is loaded from node_modules when --help asks for it, and every other run
