@@ -177,7 +177,6 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
 }
 
 function flagValue(f: Flag, v: unknown): unknown {
-  if (Array.isArray(v)) throw new UsageError(`--${f.name} given more than once`);
   if (f.kind === 'boolean') return v === true;
   if (typeof v !== 'string' || (v === '' && f.kind !== 'string')) {
     throw new UsageError(`--${f.name} needs a value`);
