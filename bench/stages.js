@@ -46,7 +46,8 @@ function once() {
   t.write = 0;
   let outBytes = 0;
   const fd = fs.openSync(outFile, 'w');
-  const it = render(frames, { threshold, format }, path.basename(file))[Symbol.iterator]();
+  // As the CLI's -o does: each chunk is written before the next, so they share one buffer.
+  const it = render(frames, { threshold, format }, path.basename(file), { reuse: true })[Symbol.iterator]();
   for (;;) {
     const a = now();
     const r = it.next();

@@ -258,9 +258,11 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   );
   const frames = buildFrames(mergeProfiles(profiles), args.options);
   for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-  const chunks = render(frames, args.options, defaultTitle(args.inputs));
-  if (args.out !== undefined) writeAtomically(args.out, chunks);
-  else await writeStream(io.stdout, chunks);
+  const title = defaultTitle(args.inputs);
+  // A file is written synchronously, chunk by chunk, so one buffer serves every chunk; a
+  // stream may hold on to a chunk it has queued, so it gets chunks of its own.
+  if (args.out !== undefined) writeAtomically(args.out, render(frames, args.options, title, { reuse: true }));
+  else await writeStream(io.stdout, render(frames, args.options, title));
   return 0;
 }
 
@@ -297,7 +299,7 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
     const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
     const frames = buildFrames(profile, args.options);
     for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-    writeAtomically(out, render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what));
+    writeAtomically(out, render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what, { reuse: true }));
     io.stderr.write(`flameprof: wrote ${out}\n`);
   } catch (err) {
     const code = reportError(err, args.debug, io);
@@ -306,8 +308,11 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
   return result.status;
 }
 
-/** Write to a temporary file beside `path` and rename it over: no half-written output, ever. */
-export function writeAtomically(path: string, chunks: Iterable<string>): void {
+/**
+ * Write to a temporary file beside `path` and rename it over: no half-written output, ever.
+ * Each chunk is written before the next is asked for, so chunks may share one buffer.
+ */
+export function writeAtomically(path: string, chunks: Iterable<Uint8Array>): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number;
   try {
@@ -316,7 +321,10 @@ export function writeAtomically(path: string, chunks: Iterable<string>): void {
     throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
   }
   try {
-    for (const c of chunks) writeSync(fd, c);
+    for (const c of chunks) {
+      // writeSync may write less than asked (a full disk on the way to ENOSPC).
+      for (let off = 0; off < c.length; ) off += writeSync(fd, c, off);
+    }
     closeSync(fd);
     fd = -1;
     renameSync(tmp, path);
@@ -336,7 +344,7 @@ export function writeAtomically(path: string, chunks: Iterable<string>): void {
 class ClosedPipe extends Error {}
 
 /** Stream chunks with backpressure; a reader that goes away (`| head`) ends us quietly. */
-async function writeStream(out: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+async function writeStream(out: NodeJS.WritableStream, chunks: Iterable<Uint8Array>): Promise<void> {
   let closed = false;
   const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') closed = true;

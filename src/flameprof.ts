@@ -1,5 +1,5 @@
 /**
- * The pipeline, as the library exposes it: bytes -> profile model -> frames -> output text.
+ * The pipeline, as the library exposes it: bytes -> profile model -> frames -> output bytes.
  * The CLI is a thin layer over these functions.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { readPlop } from './load/plop';
 import { keyId, mergeCallGraphs, readPstats } from './load/pstats';
 import type { CallGraphProfile, FuncKey, Profile, SampledProfile, SampledStack } from './model';
 import { resolveOptions, type InputFormat, type Options } from './options';
+import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
 import { renderLog } from './render/log';
 import { renderSpeedscope } from './render/speedscope';
 import { renderSvg } from './render/svg';
@@ -138,33 +139,49 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   return stackFrames(profile, { threshold: opts.threshold, maxFrames: opts.maxFrames });
 }
 
-/** The output text in chunks, in the format `options.format` names. */
-export function render(frames: FrameSet, options: Partial<Options> = {}, titleFallback = 'flameprof'): Iterable<string> {
+/**
+ * The output in the format `options.format` names, as UTF-8 bytes in chunks (of 256 KiB
+ * or so: outputs of 100,000s of frames are never held whole). Each chunk is the caller's to keep,
+ * unless `chunks.reuse` asks for views of one buffer that the next chunk overwrites (for a
+ * consumer that writes each chunk out synchronously before asking for the next, as the CLI
+ * does: see `ChunkOptions`).
+ */
+export function render(
+  frames: FrameSet,
+  options: Partial<Options> = {},
+  titleFallback = 'flameprof',
+  chunks: ChunkOptions = {},
+): Iterable<Uint8Array> {
   const opts = resolveOptions(options);
   switch (opts.format) {
     case 'log':
       // --log-mult turns seconds into integers; sample counts are written as they are.
-      return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult);
+      return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult, chunks);
     case 'svg':
-      return renderSvg(frames, {
-        width: opts.width,
-        rowHeight: opts.rowHeight,
-        fontSize: opts.fontSize,
-        title: opts.title ?? titleFallback,
-        js: opts.js,
-      });
+      return encodeChunks(
+        renderSvg(frames, {
+          width: opts.width,
+          rowHeight: opts.rowHeight,
+          fontSize: opts.fontSize,
+          title: opts.title ?? titleFallback,
+          js: opts.js,
+        }),
+      );
     case 'speedscope':
-      return renderSpeedscope(frames, { title: opts.title ?? titleFallback });
+      return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
     default:
       throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
   }
 }
 
+/** Text chunks as UTF-8 (the SVG and speedscope renderers build text). */
+function* encodeChunks(text: Iterable<string>): Generator<Uint8Array> {
+  for (const s of text) yield utf8(s);
+}
+
 /** The whole output as one string (convenient for small profiles and tests). */
 export function renderToString(frames: FrameSet, options: Partial<Options> = {}, titleFallback?: string): string {
-  let s = '';
-  for (const chunk of render(frames, options, titleFallback)) s += chunk;
-  return s;
+  return decodeChunks(render(frames, options, titleFallback, { reuse: true }));
 }
 
 /** The title the CLI shows when --title is absent: the inputs' file names. */

@@ -25,6 +25,7 @@ export {
   defaultTitle,
   type ReadOptions,
 } from './flameprof';
+export type { ChunkOptions } from './render/bytes';
 export { renderSvg, type SvgOptions } from './render/svg';
 export { renderLog } from './render/log';
 export { renderSpeedscope, SPEEDSCOPE_SCHEMA_URL, type SpeedscopeOptions } from './render/speedscope';
