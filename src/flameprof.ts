@@ -158,14 +158,16 @@ export function render(
       // --log-mult turns seconds into integers; sample counts are written as they are.
       return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult, chunks);
     case 'svg':
-      return encodeChunks(
-        renderSvg(frames, {
+      return renderSvg(
+        frames,
+        {
           width: opts.width,
           rowHeight: opts.rowHeight,
           fontSize: opts.fontSize,
           title: opts.title ?? titleFallback,
           js: opts.js,
-        }),
+        },
+        chunks,
       );
     case 'speedscope':
       return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
@@ -174,7 +176,7 @@ export function render(
   }
 }
 
-/** Text chunks as UTF-8 (the SVG and speedscope renderers build text). */
+/** Text chunks as UTF-8 (the speedscope file is built as JSON text). */
 function* encodeChunks(text: Iterable<string>): Generator<Uint8Array> {
   for (const s of text) yield utf8(s);
 }

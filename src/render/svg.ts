@@ -4,12 +4,28 @@
  * header's height (a `translate` on the frame group, so every frame's own coordinates are
  * the reference's).
  *
- * Built from escaped string templates and yielded in chunks: an XML builder is ~100x
- * slower at the 100,000+ frames that low thresholds give.
+ * The header is built from escaped string templates; the frames, 100,000s at low
+ * thresholds, are written as bytes (./bytes.ts) and yielded in chunks. An XML builder is
+ * ~100x slower, string templates ~3x.
  */
-import type { Frame, FrameSet } from '../frames';
-import { CELL_WIDTH, Colorizer, fitLabel, frameBox, layoutSections, type Box, type Geometry, type Layout } from '../layout';
+import type { Frame, FrameColor, FrameSet } from '../frames';
+import { CELL_WIDTH, Colorizer, fitLabel, frameBox, layoutSections, textCells, type Box, type Geometry, type Layout } from '../layout';
 import { formatPercent } from '../pynum';
+import {
+  ByteWriter,
+  NUMBER_MAX,
+  fragment,
+  putAscii,
+  putFixedOf,
+  putFragment,
+  putFragmentPrefix,
+  putNumber,
+  putPadded,
+  putUint,
+  utf8,
+  type ChunkOptions,
+  type Fragment,
+} from './bytes';
 import { viewerScript } from './viewer';
 import { escapeXml } from './xml';
 
@@ -34,7 +50,7 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
   return { title: Math.ceil(fontSize * 2 + 8), line: Math.ceil(fontSize + 10), controls: Math.ceil(fontSize + 16) };
 }
 
-export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunkSize = 1 << 16): Generator<string> {
+export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const layout = layoutSections(frames, opts);
   const header = headerHeight(opts.fontSize, opts.js);
   const empty = frames.flame.length === 0 && frames.inverted.length === 0;
@@ -42,6 +58,7 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunkSize = 1 << 
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
 
+  const w = new ByteWriter(chunks);
   let out =
     `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n` +
     `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${opts.width}" height="${height}" ` +
@@ -57,25 +74,26 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunkSize = 1 << 
         : 'No frame is above the threshold: lower --threshold to see more.';
     out += `<text class="note" x="${opts.width / 2}" y="${opts.rowHeight}" text-anchor="middle">${escapeXml(why)}</text>\n`;
   }
+  w.text(out);
 
-  const colors = new Colorizer();
-  const box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
+  const fw = new FrameWriter(frames, opts, layout, unit);
   for (const section of ['flame', 'inverted'] as const) {
     const list = frames[section];
-    out += `<g id="${section}" class="section">\n`;
-    for (const f of list) {
-      out += frameSvg(f, section, frames, layout, opts, colors, box, unit);
-      if (out.length >= chunkSize) {
-        yield out;
-        out = '';
-      }
+    const flame = section === 'flame';
+    w.text(`<g id="${section}" class="section">\n`);
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i];
+      const fb = fw.func(f.func);
+      w.ensure(FRAME_MAX + fb.size);
+      w.pos = fw.frame(w.dv, w.pos, f, flame, fb);
+      if (w.full) yield w.take();
     }
-    out += '</g>\n';
+    w.text('</g>\n');
   }
-  out += '</g>\n';
-  if (opts.js) out += scriptSvg();
-  out += '</svg>\n';
-  yield out;
+  w.text('</g>\n');
+  if (opts.js) w.bytes(scriptSvg());
+  w.text('</svg>\n');
+  yield w.take();
 }
 
 function style(opts: SvgOptions): string {
@@ -157,65 +175,210 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
   return out + `</g>\n`;
 }
 
+let scriptBytes: Uint8Array | undefined;
+
 /**
  * The viewer inside CDATA. Profile text never goes in here (the script reads frames from
  * the DOM), but the script's own text is split wherever it would close the section.
+ * The same for every graph: encoded once per process.
  */
-function scriptSvg(): string {
-  const body = viewerScript().split(']]>').join(']]]]><![CDATA[>');
-  return `<script type="application/ecmascript"><![CDATA[\n${body}\n]]></script>\n`;
+function scriptSvg(): Uint8Array {
+  if (scriptBytes === undefined) {
+    const body = viewerScript().split(']]>').join(']]]]><![CDATA[>');
+    scriptBytes = utf8(`<script type="application/ecmascript"><![CDATA[\n${body}\n]]></script>\n`);
+  }
+  return scriptBytes;
 }
 
-/** What every frame of one function repeats, escaped once per render. */
-interface FuncText {
-  /** The name, escaped, for a box wide enough to show it whole. */
-  readonly name: string;
-  /** The `file:line:name` label, escaped. */
-  readonly label: string;
-  /** ` data-n="..."` or nothing. */
-  readonly attrs: string;
+/** What every frame of one function repeats, escaped and encoded once per render. */
+interface FuncBytes {
+  /** `"`, then ` data-n="..."` for a name holding ':', then `><title>LABEL ` (the label escaped). */
+  readonly head: Fragment;
+  /** The name for `<text>`, made when a frame of the function first shows it. */
+  name: NameBytes | undefined;
+  /** `" height="H" fill="rgb(...)"/>`, by colour (see COLORS), made on first use. */
+  readonly fills: Array<Fragment | undefined>;
+  /** With FRAME_MAX, room enough for any frame of the function: head and the longest escaped name. */
+  readonly size: number;
 }
+
+interface NameBytes {
+  /** The escaped name, then `</text></g>\n`. */
+  readonly text: Fragment;
+  /**
+   * When every code unit of the name is a character one cell wide, the bytes of the escaped
+   * name's first k characters at [k], so a name cut to fit its box is a prefix of `text`;
+   * otherwise undefined, and `fitLabel` cuts it.
+   */
+  readonly cut: Int32Array | undefined;
+}
+
+/**
+ * More than a frame writes besides its function's bytes: ~250 bytes of markup, a dozen
+ * numbers of at most NUMBER_MAX bytes, a fill, and a percentage that is long only for
+ * absurd shares (`formatPercent` of 1e300 spells out 300 digits).
+ */
+const FRAME_MAX = 1024 + 12 * NUMBER_MAX + 320;
+
+/** Slots of a frame's coordinates (FrameWriter.coords). */
+const X = 0;
+const Y = 1;
+const W = 2;
+const RAW_W = 3;
+const TEXT_X = 4;
+const TEXT_Y = 5;
+const AVAIL = 6;
+
+const COLORS: Record<FrameColor, number> = { normal: 0, guessed: 1, calleeless: 2, caller: 3 };
+
+const G_OPEN = fragment('<g class="f" data-l="');
+const DATA_W = fragment('" data-w="');
+const DASH = fragment(' &#8212; ');
+const RECT_X = fragment('</title><rect x="');
+const Y_ATTR = fragment('" y="');
+const WIDTH = fragment('" width="');
+const G_END = fragment('</g>\n');
+const TEXT_X_ATTR = fragment('<text x="');
+const TEXT_BODY = fragment('">');
+const CUT_END = fragment('..</text></g>\n');
+const G_END_TEXT = fragment('</text></g>\n');
 
 /** Per frame set being rendered (a render is 100,000s of frames of a few 1,000 functions). */
-const funcTexts = new WeakMap<FrameSet, Array<FuncText | undefined>>();
+class FrameWriter {
+  private readonly funcs: Array<FuncBytes | undefined> = [];
+  private readonly colors = new Colorizer();
+  private readonly box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
+  private readonly total: number;
+  private readonly samples: boolean;
+  private readonly details: Details;
+  private readonly pad: number;
+  /** One cell, as `fitLabel` computes it. */
+  private readonly cellPx: number;
 
-function frameSvg(
-  f: Frame,
-  section: 'flame' | 'inverted',
-  frames: FrameSet,
-  layout: Layout,
-  opts: SvgOptions,
-  colors: Colorizer,
-  box: Box,
-  unit: string,
-): string {
-  const fn = frames.funcs[f.func];
-  let texts = funcTexts.get(frames);
-  if (texts === undefined) {
-    texts = [];
-    funcTexts.set(frames, texts);
+  /** The frame's coordinates and the room for its label, by the slots X, Y, ... (see putFixedOf for why). */
+  private readonly coords = new Float64Array(7);
+
+  constructor(
+    private readonly frames: FrameSet,
+    private readonly opts: SvgOptions,
+    private readonly layout: Layout,
+    unit: string,
+  ) {
+    this.total = frames.total;
+    this.samples = frames.unit === 'samples';
+    this.details = details(unit);
+    this.pad = opts.rowHeight / 6;
+    this.cellPx = opts.fontSize * CELL_WIDTH;
   }
-  let ft = texts[f.func];
-  if (ft === undefined) {
-    ft = { name: escapeXml(fn.key.name), label: escapeXml(fn.label), attrs: nameLength(fn.key.name) };
-    texts[f.func] = ft;
+
+  func(i: number): FuncBytes {
+    return this.funcs[i] ?? this.makeFunc(i);
   }
-  frameBox(f, section, layout, opts, frames.total, box);
-  const h = opts.rowHeight;
-  const pad = h / 6;
-  const label = fitLabel(fn.key.name, box.w - pad - 2, opts.fontSize);
-  const text =
-    label === ''
-      ? ''
-      : `<text x="${box.x + pad}" y="${box.y + h / 2}">${label === fn.key.name ? ft.name : escapeXml(label)}</text>`;
-  // The dash as a character reference keeps the output ASCII (for ASCII names), which
-  // the writer encodes much faster than text holding a single wider character.
-  return (
-    `<g class="f" data-l="${f.level}" data-w="${box.rawW}"${ft.attrs}><title>${ft.label} ` +
-    `${tooltipShare(f, section, frames)} &#8212; ${tooltipDetails(f, section, frames, unit)}</title>` +
-    `<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${h - 1}" fill="${colors.fill(fn.label, f.color)}"/>` +
-    `${text}</g>\n`
-  );
+
+  private makeFunc(i: number): FuncBytes {
+    const fn = this.frames.funcs[i];
+    const head = fragment(`"${nameLength(fn.key.name)}><title>${escapeXml(fn.label)} `);
+    // Escaping makes at most 6 bytes of a code unit (`&quot;`).
+    const fb: FuncBytes = { head, name: undefined, fills: [], size: head.length + 6 * fn.key.name.length + 16 };
+    this.funcs[i] = fb;
+    return fb;
+  }
+
+  /**
+   * `<g class="f" data-l data-w?><title>LABEL P% &#8212; details</title><rect/>[<text/>]</g>`.
+   * data-w (the unclamped width) only where the width was clamped to 1 px: the viewer takes
+   * width + 1 otherwise. The dash is a character reference, keeping frames of ASCII names ASCII.
+   */
+  frame(dv: DataView, pos: number, f: Frame, flame: boolean, fb: FuncBytes): number {
+    const box = frameBox(f, flame ? 'flame' : 'inverted', this.layout, this.opts, this.total, this.box);
+    const c = this.coords;
+    c[X] = box.x;
+    c[Y] = box.y;
+    c[W] = box.w;
+    c[RAW_W] = box.rawW;
+    c[TEXT_X] = box.x + this.pad;
+    c[TEXT_Y] = box.y + this.opts.rowHeight / 2;
+    const avail = box.w - this.pad - 2;
+    c[AVAIL] = avail;
+    const cells = Math.floor(avail / this.cellPx);
+    pos = putFragment(dv, pos, G_OPEN);
+    pos = putNumber(dv, pos, f.level);
+    if (box.w !== box.rawW - 1) {
+      pos = putFragment(dv, pos, DATA_W);
+      pos = putFixedOf(dv, pos, c, RAW_W);
+    }
+    pos = putFragment(dv, pos, fb.head);
+    pos = putShare(dv, pos, f, flame, this.total);
+    pos = putFragment(dv, pos, DASH);
+    pos = putDetails(dv, pos, f, flame, this.samples, this.details);
+    pos = putFragment(dv, pos, RECT_X);
+    pos = putFixedOf(dv, pos, c, X);
+    pos = putFragment(dv, pos, Y_ATTR);
+    pos = putFixedOf(dv, pos, c, Y);
+    pos = putFragment(dv, pos, WIDTH);
+    pos = putFixedOf(dv, pos, c, W);
+    pos = putFragment(dv, pos, this.fill(f, fb));
+    if (cells < 3) return putFragment(dv, pos, G_END);
+    pos = putFragment(dv, pos, TEXT_X_ATTR);
+    pos = putFixedOf(dv, pos, c, TEXT_X);
+    pos = putFragment(dv, pos, Y_ATTR);
+    pos = putFixedOf(dv, pos, c, TEXT_Y);
+    pos = putFragment(dv, pos, TEXT_BODY);
+    return this.putName(dv, pos, f, fb, cells);
+  }
+
+  private fill(f: Frame, fb: FuncBytes): Fragment {
+    const fills = fb.fills;
+    const c = COLORS[f.color];
+    let bytes = fills[c];
+    if (bytes === undefined) {
+      const fill = this.colors.fill(this.frames.funcs[f.func].label, f.color);
+      bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>`);
+      fills[c] = bytes;
+    }
+    return bytes;
+  }
+
+  /** The name, or as much of it as fits in `cells`, then the end of the frame. */
+  private putName(dv: DataView, pos: number, f: Frame, fb: FuncBytes, cells: number): number {
+    const name = this.frames.funcs[f.func].key.name;
+    const nb = fb.name ?? this.makeName(name, fb);
+    if (nb.cut !== undefined) {
+      if (name.length <= cells) return putFragment(dv, pos, nb.text);
+      pos = putFragmentPrefix(dv, pos, nb.text, nb.cut[cells - 2]);
+      return putFragment(dv, pos, CUT_END);
+    }
+    const label = fitLabel(name, this.coords[AVAIL], this.opts.fontSize);
+    if (label === name) return putFragment(dv, pos, nb.text);
+    // A cut name with wide characters or surrogate pairs: rare enough to encode per frame.
+    pos = putFragment(dv, pos, fragment(escapeXml(label)));
+    return putFragment(dv, pos, G_END_TEXT);
+  }
+
+  private makeName(name: string, fb: FuncBytes): NameBytes {
+    let cut: Int32Array | undefined = new Int32Array(name.length + 1);
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      // Surrogates (two units, one character) and wide characters: fitLabel counts them.
+      if ((c >= 0xd800 && c <= 0xdfff) || textCells(name[k]) !== 1) {
+        cut = undefined;
+        break;
+      }
+      cut[k + 1] = cut[k] + escapedLength(c);
+    }
+    fb.name = { text: fragment(`${escapeXml(name)}</text></g>\n`), cut };
+    return fb.name;
+  }
+}
+
+
+/** Bytes of each ASCII character once escaped by escapeXml and encoded (`&` is 5: `&amp;`). */
+const ASCII_ESCAPED = Uint8Array.from({ length: 128 }, (_, c) => utf8(escapeXml(String.fromCharCode(c))).length);
+
+/** Bytes of one UTF-16 code unit (not a surrogate) once escaped by escapeXml and encoded. */
+function escapedLength(c: number): number {
+  // Above ASCII only U+FFFE and U+FFFF are replaced, by U+FFFD: three bytes either way.
+  return c < 0x80 ? ASCII_ESCAPED[c] : c < 0x800 ? 2 : 3;
 }
 
 /**
@@ -229,17 +392,27 @@ function nameLength(name: string): string {
 /**
  * The reference's tooltip (`label P%`), then what the numbers are. In the flame section the
  * percentage is cumulative time; in the inverted one, own time, as flameprof shows them.
+ * The same writers as the SVG's `<title>`s (which escape the label and spell the dash as a
+ * character reference), as text.
  */
 export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
-  return `${frames.funcs[f.func].label} ${tooltipShare(f, section, frames)} — ${tooltipDetails(f, section, frames, unit)}`;
+  const buf = new Uint8Array(FRAME_MAX);
+  const dv = new DataView(buf.buffer);
+  const flame = section === 'flame';
+  const share = putShare(dv, 0, f, flame, frames.total);
+  const end = putDetails(dv, share, f, flame, frames.unit === 'samples', details(unit));
+  const ascii = (from: number, to: number): string => String.fromCharCode(...buf.subarray(from, to));
+  return `${frames.funcs[f.func].label} ${ascii(0, share)} — ${ascii(share, end)}`;
 }
 
-/** The tooltip's percentage, as pynum's formatPercent (Python's '{:.2%}') writes it. */
-function tooltipShare(f: Frame, section: 'flame' | 'inverted', frames: FrameSet): string {
-  const x = (section === 'flame' ? f.ct : f.tt) / frames.total;
+/**
+ * The tooltip's percentage, as pynum's formatPercent (Python's '{:.2%}') writes it: from
+ * one exact scaling to hundredths, unless within rounding noise of a tie (Python rounds
+ * those half to even on the exact value: formatPercent knows how).
+ */
+function putShare(dv: DataView, pos: number, f: Frame, flame: boolean, total: number): number {
+  const x = (flame ? f.ct : f.tt) / total;
   const v = x * 100;
-  // Hundredths from one exact scaling, unless within rounding noise of a tie (Python
-  // rounds those half to even on the exact value: formatPercent knows how).
   const m = v * 100;
   if (m >= 0 && m < 1e9) {
     const whole = Math.floor(m);
@@ -247,46 +420,117 @@ function tooltipShare(f: Frame, section: 'flame' | 'inverted', frames: FrameSet)
     if (d < -1e-6 || d > 1e-6) {
       const n = d > 0 ? whole + 1 : whole;
       const cents = n % 100;
-      return (n - cents) / 100 + (cents < 10 ? '.0' : '.') + cents + '%';
+      pos = putUint(dv, pos, (n - cents) / 100);
+      dv.setUint8(pos++, 46); // '.'
+      pos = putPadded(dv, pos, cents, 2);
+      dv.setUint8(pos, 37); // '%'
+      return pos + 1;
     }
   }
-  return formatPercent(x);
+  return putAscii(dv, pos, formatPercent(x));
 }
+
+/** The fixed words of the tooltip details for one unit. */
+interface Details {
+  readonly unitCum: Fragment;
+  readonly unitEnd: Fragment;
+  readonly unitComma: Fragment;
+  readonly unitThose: Fragment;
+}
+
+function details(unit: string): Details {
+  return {
+    unitCum: fragment(` ${unit}, cumulative `),
+    unitEnd: fragment(` ${unit}`),
+    unitComma: fragment(` ${unit}, `),
+    unitThose: fragment(` ${unit} in those calls`),
+  };
+}
+
+const CALL = fragment(' call');
+const CALLS = fragment(' calls');
+const PRIMITIVE_OPEN = fragment(' (');
+const PRIMITIVE_CLOSE = fragment(' primitive)');
+const COMMA_OWN = fragment(', own ');
+const OWN = fragment('own ');
+const CALLS_IT = fragment('calls it: ');
+const ESTIMATED = fragment(' (estimated by call share)');
+const SAMPLES = fragment(' samples');
+const COMMA = fragment(', ');
+const IN_ITSELF = fragment(' in the function itself');
+const IN_ITSELF_OF = fragment(' in the function itself, of ');
+const IT_IS_IN = fragment(' it is in');
+const VIA_CALLER = fragment(' via this caller');
 
 /**
  * The tooltip after the dash: what the numbers are. Numbers and fixed words only, never
  * profile text: frames write it unescaped.
  */
-function tooltipDetails(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
-  if (frames.unit === 'samples') {
+function putDetails(dv: DataView, pos: number, f: Frame, flame: boolean, samples: boolean, d: Details): number {
+  if (samples) {
     // Sampled stacks: exact sample counts, and no call counts to show.
-    const n = section === 'flame' ? f.ct : f.tt;
-    const own = section === 'flame' ? `, ${num(f.tt)} in the function itself` : f.level === 0 ? ` in the function itself, of ${num(f.ct)} it is in` : ' via this caller';
-    return `${num(n)} samples${own}`;
+    pos = putSixOf(dv, pos, f, !flame);
+    pos = putFragment(dv, pos, SAMPLES);
+    if (flame) {
+      pos = putFragment(dv, pos, COMMA);
+      pos = putSixOf(dv, pos, f, true);
+      return putFragment(dv, pos, IN_ITSELF);
+    }
+    if (f.level !== 0) return putFragment(dv, pos, VIA_CALLER);
+    pos = putFragment(dv, pos, IN_ITSELF_OF);
+    pos = putSixOf(dv, pos, f, false);
+    return putFragment(dv, pos, IT_IS_IN);
   }
-  const calls = `${f.nc} ${f.nc === 1 ? 'call' : 'calls'}${f.cc === f.nc ? '' : ` (${f.cc} primitive)`}`;
-  let what: string;
-  if (section === 'flame') {
-    what = `${calls}, own ${num(f.tt)} ${unit}, cumulative ${num(f.ct)} ${unit}`;
-    if (f.color === 'guessed') what += ' (estimated by call share)';
-  } else if (f.level === 0) {
-    what = `own ${num(f.tt)} ${unit}, cumulative ${num(f.ct)} ${unit}, ${calls}`;
-  } else {
-    what = `calls it: ${calls}, own ${num(f.tt)} ${unit}, cumulative ${num(f.ct)} ${unit} in those calls`;
+  if (flame) {
+    pos = putCalls(dv, pos, f);
+    pos = putFragment(dv, pos, COMMA_OWN);
+    pos = putTimes(dv, pos, f, d);
+    pos = putFragment(dv, pos, d.unitEnd);
+    return f.color === 'guessed' ? putFragment(dv, pos, ESTIMATED) : pos;
   }
-  return what;
+  if (f.level === 0) {
+    pos = putFragment(dv, pos, OWN);
+    pos = putTimes(dv, pos, f, d);
+    pos = putFragment(dv, pos, d.unitComma);
+    return putCalls(dv, pos, f);
+  }
+  pos = putFragment(dv, pos, CALLS_IT);
+  pos = putCalls(dv, pos, f);
+  pos = putFragment(dv, pos, COMMA_OWN);
+  pos = putTimes(dv, pos, f, d);
+  return putFragment(dv, pos, d.unitThose);
+}
+
+/** `N calls` or `1 call`, then ` (M primitive)` when that differs. */
+function putCalls(dv: DataView, pos: number, f: Frame): number {
+  pos = putNumber(dv, pos, f.nc);
+  pos = putFragment(dv, pos, f.nc === 1 ? CALL : CALLS);
+  if (f.cc === f.nc) return pos;
+  pos = putFragment(dv, pos, PRIMITIVE_OPEN);
+  pos = putNumber(dv, pos, f.cc);
+  return putFragment(dv, pos, PRIMITIVE_CLOSE);
+}
+
+/** `TT s, cumulative CT` (the unit after CT is the caller's). */
+function putTimes(dv: DataView, pos: number, f: Frame, d: Details): number {
+  pos = putSixOf(dv, pos, f, true);
+  pos = putFragment(dv, pos, d.unitCum);
+  return putSixOf(dv, pos, f, false);
 }
 
 /**
  * 6 significant digits, exactly as `String(Number(x.toPrecision(6)))` writes them (three
- * conversions, twice per frame). From 1e-15 to 1e6 the digits come from one scaling by a
- * power of ten (held exactly) and the point or exponent is placed by hand; within rounding
- * noise of a tie or of a power of ten, and outside that range, the slow way decides.
+ * conversions, twice per frame), of the frame's own (`tt`) or cumulative (`ct`) value: the
+ * frame goes in rather than the number, which would be boxed (see putFixedOf). From 1e-15
+ * to 1e6 the digits come from one scaling by a power of ten (held exactly) and the point
+ * or exponent is placed by hand; within rounding noise of a tie or of a power of ten, and
+ * outside that range, the slow way decides.
  */
-function num(x: number): string {
-  if (Number.isInteger(x)) return String(x);
+function putSixOf(dv: DataView, pos: number, f: Frame, own: boolean): number {
+  const x = own ? f.tt : f.ct;
+  if (Number.isInteger(x)) return putNumber(dv, pos, x);
   const a = x < 0 ? -x : x;
-  if (!(a >= 1e-15 && a < 999999.5)) return slowNum(x);
+  if (!(a >= 1e-15 && a < 999999.5)) return putAscii(dv, pos, slowNum(x));
   // The decimal exponent, by comparison; one off at a power of ten is corrected below.
   let e: number;
   if (a >= 1e-6) {
@@ -304,31 +548,58 @@ function num(x: number): string {
   }
   let m = a * POW10[5 - e]; // six digits before the point
   if (m < 99999.5) {
-    if (m > 99999.49) return slowNum(x);
+    if (m > 99999.49) return putAscii(dv, pos, slowNum(x));
     e--;
     m = a * POW10[5 - e];
   } else if (m > 999999.49) {
-    if (m < 999999.51) return slowNum(x);
+    if (m < 999999.51) return putAscii(dv, pos, slowNum(x));
     e++;
     m = a * POW10[5 - e];
   }
-  if (!(m >= 99999.51 && m <= 999999.49) || e > 5) return slowNum(x);
+  if (!(m >= 99999.51 && m <= 999999.49) || e > 5) return putAscii(dv, pos, slowNum(x));
   const whole = Math.floor(m);
   const d = m - whole - 0.5;
-  if (d > -1e-6 && d < 1e-6) return slowNum(x);
+  if (d > -1e-6 && d < 1e-6) return putAscii(dv, pos, slowNum(x));
+  // Six digits (100000 to 999999), less their trailing zeros: `len` digits.
   let n = d > 0 ? whole + 1 : whole;
   let len = 6;
   while (n % 10 === 0) {
     n /= 10;
     len--;
   }
-  const digits = String(n);
-  let s: string;
-  if (e < -6) s = (len > 1 ? digits[0] + '.' + digits.slice(1) : digits) + 'e' + e;
-  else if (e < 0) s = '0.00000'.slice(0, 1 - e) + digits;
-  else if (len <= e + 1) s = digits + '00000'.slice(0, e + 1 - len);
-  else s = digits.slice(0, e + 1) + '.' + digits.slice(e + 1);
-  return x < 0 ? '-' + s : s;
+  if (x < 0) dv.setUint8(pos++, 45); // '-'
+  if (e < -6) {
+    // d.ddddde-N
+    const p = POW10[len - 1];
+    const first = Math.floor(n / p);
+    dv.setUint8(pos++, 48 + first);
+    if (len > 1) {
+      dv.setUint8(pos++, 46);
+      pos = putPadded(dv, pos, n - first * p, len - 1);
+    }
+    dv.setUint8(pos++, 101); // 'e'
+    dv.setUint8(pos++, 45);
+    return putUint(dv, pos, -e);
+  }
+  if (e < 0) {
+    // 0.000ddd
+    dv.setUint8(pos++, 48);
+    dv.setUint8(pos++, 46);
+    for (let z = -e - 1; z > 0; z--) dv.setUint8(pos++, 48);
+    return putPadded(dv, pos, n, len);
+  }
+  if (len <= e + 1) {
+    // ddd000
+    pos = putPadded(dv, pos, n, len);
+    for (let z = e + 1 - len; z > 0; z--) dv.setUint8(pos++, 48);
+    return pos;
+  }
+  // dd.ddd
+  const p = POW10[len - e - 1];
+  const hi = Math.floor(n / p);
+  pos = putPadded(dv, pos, hi, e + 1);
+  dv.setUint8(pos++, 46);
+  return putPadded(dv, pos, n - hi * p, len - e - 1);
 }
 
 function slowNum(x: number): string {
