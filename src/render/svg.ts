@@ -247,6 +247,7 @@ const G_END_TEXT = fragment('</text></g>\n');
 class FrameWriter {
   private readonly funcs: Array<FuncBytes | undefined> = [];
   private readonly colors = new Colorizer();
+  private readonly fillBytes = new Map<string, Fragment>();
   private readonly box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
   private readonly total: number;
   private readonly samples: boolean;
@@ -332,8 +333,13 @@ class FrameWriter {
     const c = COLORS[f.color];
     let bytes = fills[c];
     if (bytes === undefined) {
+      // A few dozen colours for 1,000s of functions.
       const fill = this.colors.fill(this.frames.funcs[f.func].label, f.color);
-      bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>`);
+      bytes = this.fillBytes.get(fill);
+      if (bytes === undefined) {
+        bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>`);
+        this.fillBytes.set(fill, bytes);
+      }
       fills[c] = bytes;
     }
     return bytes;
