@@ -16,6 +16,7 @@ import {
   NUMBER_MAX,
   fragment,
   putAscii,
+  putFixed,
   putFixedOf,
   putFragment,
   putFragmentPrefix,
@@ -77,15 +78,13 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   w.text(out);
 
   const fw = new FrameWriter(frames, opts, layout, unit);
+  primeFrames(fw, frames);
   for (const section of ['flame', 'inverted'] as const) {
     const list = frames[section];
     const flame = section === 'flame';
     w.text(`<g id="${section}" class="section">\n`);
-    for (let i = 0; i < list.length; i++) {
-      const f = list[i];
-      const fb = fw.func(f.func);
-      w.ensure(FRAME_MAX + fb.size);
-      w.pos = fw.frame(w.dv, w.pos, f, flame, fb);
+    for (let i = 0; i < list.length; ) {
+      i = fw.writeFrames(w, list, i, list.length, flame);
       if (w.full) yield w.take();
     }
     w.text('</g>\n');
@@ -95,6 +94,30 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   w.text('</svg>\n');
   yield w.take();
 }
+
+/**
+ * Frames of both sections written into a scratch buffer and thrown away, before the real
+ * ones. The optimizing compiler takes the code paths seen so far as the only ones: with
+ * the flame section first, the inverted section's paths (own time, callers) were unseen,
+ * and its first frame threw every hot function back to the slow tiers until recompiled,
+ * ~15 ms of a fresh process's render. A few dozen frames of each record them all.
+ */
+function primeFrames(fw: FrameWriter, frames: FrameSet): void {
+  const w = new ByteWriter({ chunkSize: 1 << 12, reuse: true });
+  for (let round = 0; round < PRIME_ROUNDS; round++) {
+    for (const flame of [true, false]) {
+      const list = flame ? frames.flame : frames.inverted;
+      const end = Math.min(list.length, PRIME_FRAMES);
+      for (let i = 0; i < end; ) {
+        i = fw.writeFrames(w, list, i, end, flame);
+        if (w.full) w.take();
+      }
+    }
+  }
+}
+
+const PRIME_ROUNDS = 2;
+const PRIME_FRAMES = 16;
 
 function style(opts: SvgOptions): string {
   const fs = opts.fontSize;
@@ -196,10 +219,22 @@ interface FuncBytes {
   readonly head: Fragment;
   /** The name for `<text>`, made when a frame of the function first shows it. */
   name: NameBytes | undefined;
-  /** `" height="H" fill="rgb(...)"/>`, by colour (see COLORS), made on first use. */
+  /** `" height="H" fill="rgb(...)"/></g>\n`, by colour (see COLORS), made on first use. */
   readonly fills: Array<Fragment | undefined>;
+  /** The same, then `<text x="` instead of `</g>\n`, for frames that show a label. */
+  readonly fillsText: Array<Fragment | undefined>;
   /** With FRAME_MAX, room enough for any frame of the function: head and the longest escaped name. */
   readonly size: number;
+}
+
+/** Per section and level (see FrameWriter.level). */
+interface LevelBytes {
+  /** `<g class="f" data-l="LEVEL` */
+  readonly open: Fragment;
+  /** `" y="Y" width="` */
+  readonly yWidth: Fragment;
+  /** `" y="TEXT_Y">` */
+  readonly textY: Fragment;
 }
 
 interface NameBytes {
@@ -222,24 +257,16 @@ const FRAME_MAX = 1024 + 12 * NUMBER_MAX + 320;
 
 /** Slots of a frame's coordinates (FrameWriter.coords). */
 const X = 0;
-const Y = 1;
-const W = 2;
-const RAW_W = 3;
-const TEXT_X = 4;
-const TEXT_Y = 5;
-const AVAIL = 6;
+const W = 1;
+const RAW_W = 2;
+const TEXT_X = 3;
+const AVAIL = 4;
 
 const COLORS: Record<FrameColor, number> = { normal: 0, guessed: 1, calleeless: 2, caller: 3 };
 
-const G_OPEN = fragment('<g class="f" data-l="');
 const DATA_W = fragment('" data-w="');
 const DASH = fragment(' &#8212; ');
 const RECT_X = fragment('</title><rect x="');
-const Y_ATTR = fragment('" y="');
-const WIDTH = fragment('" width="');
-const G_END = fragment('</g>\n');
-const TEXT_X_ATTR = fragment('<text x="');
-const TEXT_BODY = fragment('">');
 const CUT_END = fragment('..</text></g>\n');
 const G_END_TEXT = fragment('</text></g>\n');
 
@@ -249,6 +276,9 @@ class FrameWriter {
   private readonly colors = new Colorizer();
   private readonly fillBytes = new Map<string, Fragment>();
   private readonly box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
+  private readonly flameRows: Array<LevelBytes | undefined> = [];
+  private readonly invertedRows: Array<LevelBytes | undefined> = [];
+  private readonly scratch = new DataView(new ArrayBuffer(NUMBER_MAX + 8));
   private readonly total: number;
   private readonly samples: boolean;
   private readonly details: Details;
@@ -257,7 +287,7 @@ class FrameWriter {
   private readonly cellPx: number;
 
   /** The frame's coordinates and the room for its label, by the slots X, Y, ... (see putFixedOf for why). */
-  private readonly coords = new Float64Array(7);
+  private readonly coords = new Float64Array(5);
 
   constructor(
     private readonly frames: FrameSet,
@@ -280,9 +310,26 @@ class FrameWriter {
     const fn = this.frames.funcs[i];
     const head = fragment(`"${nameLength(fn.key.name)}><title>${escapeXml(fn.label)} `);
     // Escaping makes at most 6 bytes of a code unit (`&quot;`).
-    const fb: FuncBytes = { head, name: undefined, fills: [], size: head.length + 6 * fn.key.name.length + 16 };
+    const fb: FuncBytes = { head, name: undefined, fills: [], fillsText: [], size: head.length + 6 * fn.key.name.length + 16 };
     this.funcs[i] = fb;
     return fb;
+  }
+
+  /**
+   * Frames `from` to `to` of a section, until the writer is full: returns where it stopped.
+   * The loop lives here rather than in the generator, which is not optimized as well and
+   * would be compiled anew for each section.
+   */
+  writeFrames(w: ByteWriter, list: readonly Frame[], from: number, to: number, flame: boolean): number {
+    let i = from;
+    while (i < to) {
+      const f = list[i++];
+      const fb = this.func(f.func);
+      w.ensure(FRAME_MAX + fb.size);
+      w.pos = this.frame(w.dv, w.pos, f, flame, fb);
+      if (w.full) break;
+    }
+    return i;
   }
 
   /**
@@ -292,18 +339,16 @@ class FrameWriter {
    */
   frame(dv: DataView, pos: number, f: Frame, flame: boolean, fb: FuncBytes): number {
     const box = frameBox(f, flame ? 'flame' : 'inverted', this.layout, this.opts, this.total, this.box);
+    const lb = this.level(f.level, flame, box.y);
     const c = this.coords;
     c[X] = box.x;
-    c[Y] = box.y;
     c[W] = box.w;
     c[RAW_W] = box.rawW;
     c[TEXT_X] = box.x + this.pad;
-    c[TEXT_Y] = box.y + this.opts.rowHeight / 2;
     const avail = box.w - this.pad - 2;
     c[AVAIL] = avail;
     const cells = Math.floor(avail / this.cellPx);
-    pos = putFragment(dv, pos, G_OPEN);
-    pos = putNumber(dv, pos, f.level);
+    pos = putFragment(dv, pos, lb.open);
     if (box.w !== box.rawW - 1) {
       pos = putFragment(dv, pos, DATA_W);
       pos = putFixedOf(dv, pos, c, RAW_W);
@@ -314,31 +359,51 @@ class FrameWriter {
     pos = putDetails(dv, pos, f, flame, this.samples, this.details);
     pos = putFragment(dv, pos, RECT_X);
     pos = putFixedOf(dv, pos, c, X);
-    pos = putFragment(dv, pos, Y_ATTR);
-    pos = putFixedOf(dv, pos, c, Y);
-    pos = putFragment(dv, pos, WIDTH);
+    pos = putFragment(dv, pos, lb.yWidth);
     pos = putFixedOf(dv, pos, c, W);
-    pos = putFragment(dv, pos, this.fill(f, fb));
-    if (cells < 3) return putFragment(dv, pos, G_END);
-    pos = putFragment(dv, pos, TEXT_X_ATTR);
+    if (cells < 3) return putFragment(dv, pos, this.fill(f, fb, false));
+    pos = putFragment(dv, pos, this.fill(f, fb, true));
     pos = putFixedOf(dv, pos, c, TEXT_X);
-    pos = putFragment(dv, pos, Y_ATTR);
-    pos = putFixedOf(dv, pos, c, TEXT_Y);
-    pos = putFragment(dv, pos, TEXT_BODY);
+    pos = putFragment(dv, pos, lb.textY);
     return this.putName(dv, pos, f, fb, cells);
   }
 
-  private fill(f: Frame, fb: FuncBytes): Fragment {
-    const fills = fb.fills;
+  /**
+   * A row's fixed bytes: y and the text's y depend on the section and level only, so they
+   * are formatted once per row rather than twice per frame.
+   */
+  private level(level: number, flame: boolean, y: number): LevelBytes {
+    const rows = flame ? this.flameRows : this.invertedRows;
+    return rows[level] ?? this.makeLevel(rows, level, y);
+  }
+
+  private makeLevel(rows: Array<LevelBytes | undefined>, level: number, y: number): LevelBytes {
+    const num = (v: number): string => {
+      const end = putFixed(this.scratch, 0, v);
+      return String.fromCharCode(...new Uint8Array(this.scratch.buffer, 0, end));
+    };
+    const lb: LevelBytes = {
+      open: fragment(`<g class="f" data-l="${level}`),
+      yWidth: fragment(`" y="${num(y)}" width="`),
+      textY: fragment(`" y="${num(y + this.opts.rowHeight / 2)}">`),
+    };
+    rows[level] = lb;
+    return lb;
+  }
+
+  private fill(f: Frame, fb: FuncBytes, text: boolean): Fragment {
+    const fills = text ? fb.fillsText : fb.fills;
     const c = COLORS[f.color];
     let bytes = fills[c];
     if (bytes === undefined) {
       // A few dozen colours for 1,000s of functions.
       const fill = this.colors.fill(this.frames.funcs[f.func].label, f.color);
-      bytes = this.fillBytes.get(fill);
+      const key = text ? `t${fill}` : fill;
+      bytes = this.fillBytes.get(key);
       if (bytes === undefined) {
-        bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>`);
-        this.fillBytes.set(fill, bytes);
+        const end = text ? '<text x="' : '</g>\n';
+        bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>${end}`);
+        this.fillBytes.set(key, bytes);
       }
       fills[c] = bytes;
     }
