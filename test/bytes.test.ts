@@ -10,6 +10,7 @@ import { readPstats } from '../src/load/pstats';
 import { formatInt, roundHalfEven } from '../src/pynum';
 import { ByteWriter, DECIMALS, decodeChunks, fragment, putFixed, putFragment, putFragmentPrefix, putNumber, utf8 } from '../src/render/bytes';
 import { renderLog } from '../src/render/log';
+import { prng as rng } from './helpers/prng';
 
 /** What a put function writes, as text. */
 function written(put: (dv: DataView, pos: number) => number): string {
@@ -18,17 +19,6 @@ function written(put: (dv: DataView, pos: number) => number): string {
   return Buffer.from(buf.subarray(3, end)).toString('latin1');
 }
 
-/** Seeded, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('putNumber writes what String() writes', () => {
   const rand = rng(1);

@@ -11,6 +11,7 @@ import { FlameprofError } from '../src/errors';
 import { estimateFrames } from '../src/estimate';
 import { readPstats } from '../src/load/pstats';
 import { marshalFields, type Field } from './helpers/marshal-fields';
+import { prng } from './helpers/prng';
 
 const CASES = 12_000;
 /** Fixed, so a failure reproduces; FLAMEPROF_FUZZ_SEED explores other sequences locally. */
@@ -27,17 +28,6 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Source {
   name: string;

@@ -10,18 +10,8 @@ import { formatPercent } from '../src/pynum';
 import { decodeChunks } from '../src/render/bytes';
 import { renderSvg, tooltip } from '../src/render/svg';
 import { readOurSvg } from './helpers/svg-frames';
+import { prng as rng } from './helpers/prng';
 
-/** Seeded, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const six = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
 
