@@ -11,17 +11,11 @@
  * Floating-point operations follow the reference's order, because the folded log is
  * compared byte for byte.
  */
-import { FlameprofError } from './errors';
-import type { Frame, FrameColor, FrameSet } from './frames';
+import { FrameBudget, type Frame, type FrameColor, type FrameOptions, type FrameSet } from './frames';
 import { compareFuncKeys, funcLabel, type CallGraphProfile, type Timing } from './model';
 import { roundHalfEven } from './pynum';
 
-export interface EstimateOptions {
-  /** Per cent of the total below which frames are not drawn. */
-  threshold: number;
-  /** Abort when more frames than this would be produced. */
-  maxFrames: number;
-}
+export type EstimateOptions = FrameOptions;
 
 /**
  * The graph in the shape both traversals want: flat arrays, so that a walk producing
@@ -71,19 +65,6 @@ export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions)
   const flame = flameFrames(graph, threshold, budget);
   const inverted = invertedFrames(profile, graph, threshold, budget);
   return { funcs, flame, inverted, total: graph.total, unit: 'seconds', warnings };
-}
-
-class FrameBudget {
-  private used = 0;
-  constructor(private readonly opts: EstimateOptions) {}
-  take(): void {
-    if (++this.used > this.opts.maxFrames) {
-      throw new FlameprofError(
-        `the graph would have more than ${this.opts.maxFrames} frames at --threshold ${this.opts.threshold}; ` +
-          'raise --threshold (or --max-frames, at the cost of time and memory)',
-      );
-    }
-  }
 }
 
 function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | undefined {

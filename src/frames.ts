@@ -3,6 +3,7 @@
  * and every renderer consumes. Positions are in profile units (seconds or samples), not
  * pixels: the layout step scales them.
  */
+import { FlameprofError } from './errors';
 import type { FuncKey } from './model';
 
 /** Which palette a frame is drawn from (flameprof's four colour classes). */
@@ -51,4 +52,31 @@ export interface FrameSet {
   readonly unit: 'seconds' | 'samples';
   /** Things the user should know that do not stop the graph (printed to stderr). */
   readonly warnings: string[];
+}
+
+/** What both frame builders (estimate.ts, stacks.ts) take: the threshold and the frame budget. */
+export interface FrameOptions {
+  /** Per cent of the total below which frames are not drawn. */
+  readonly threshold: number;
+  /** Abort when more frames than this would be produced. */
+  readonly maxFrames: number;
+}
+
+/**
+ * Counts frames as a builder makes them, and stops it with an error that says what to do
+ * once there are too many: the paths of a call graph multiply, and without this a low
+ * threshold runs for minutes into gigabytes.
+ */
+export class FrameBudget {
+  private used = 0;
+  constructor(private readonly opts: FrameOptions) {}
+
+  take(): void {
+    if (++this.used > this.opts.maxFrames) {
+      throw new FlameprofError(
+        `the graph would have more than ${this.opts.maxFrames} frames at --threshold ${this.opts.threshold}; ` +
+          'raise --threshold (or --max-frames, at the cost of time and memory)',
+      );
+    }
+  }
 }

@@ -19,15 +19,10 @@
  * is how many samples the function is anywhere in.
  */
 import { FlameprofError } from './errors';
-import type { Frame, FrameColor, FrameSet } from './frames';
+import { FrameBudget, type Frame, type FrameColor, type FrameOptions, type FrameSet } from './frames';
 import { compareFuncKeys, funcLabel, type FuncKey, type SampledProfile } from './model';
 
-export interface StackFrameOptions {
-  /** Per cent of the total below which frames are not drawn. */
-  readonly threshold: number;
-  /** Abort when more frames than this would be produced. */
-  readonly maxFrames: number;
-}
+export type StackFrameOptions = FrameOptions;
 
 /**
  * The label a sampled function is shown and logged under: `file:line:name`, except for a
@@ -150,17 +145,10 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
   }
 
   const threshold = opts.threshold / 100;
-  let used = 0;
-  const take = (): void => {
-    if (++used > opts.maxFrames) {
-      throw new FlameprofError(
-        `the graph would have more than ${opts.maxFrames} frames at --threshold ${opts.threshold}; ` +
-          'raise --threshold (or --max-frames, at the cost of time and memory)',
-      );
-    }
-  };
+  const budget = new FrameBudget(opts);
+  const take = (): void => budget.take();
 
-  const flame = walk(flameTree, profile.funcs, total, threshold, take, (node, level, w, own) => ({
+  const flame = walk(flameTree, profile.funcs, total, threshold, take, (_node, _level, w, own) => ({
     color: 'normal',
     tt: own,
     ct: w,
