@@ -78,6 +78,7 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   w.text(out);
 
   const fw = new FrameWriter(frames, opts, layout, unit);
+  primeNumbers();
   primeFrames(fw, frames);
   for (const section of ['flame', 'inverted'] as const) {
     const list = frames[section];
@@ -115,6 +116,30 @@ function primeFrames(fw: FrameWriter, frames: FrameSet): void {
     }
   }
 }
+
+/**
+ * putSix (and integers) once down each path, so that the compiler has seen them all: a path first
+ * taken after optimization (a tie, an exponent one off at a power of ten, a small negative)
+ * threw putSix back to the slow tiers, twice per fresh render of 145,000 frames.
+ */
+function primeNumbers(): void {
+  const dv = new DataView(new ArrayBuffer(NUMBER_MAX + 8));
+  const values = new Float64Array(1);
+  // Feedback is recorded only once a function has run for a while: the first calls teach nothing.
+  for (let round = 0; round < 16; round++) {
+    for (const v of PRIME_VALUES) {
+      values[0] = v;
+      putSix(dv, 0, values);
+    }
+    // Integers of every length: a count of six digits or more first met late did the same to frame.
+    for (let n = 7; n < 2 ** 31; n *= 10) putNumber(dv, 0, n);
+  }
+}
+
+const PRIME_VALUES = [
+  3, 0.25, -0.000123456, 1.2345e-9, 4.5e-20, 1e300, 123.4565, 0.099999999, 0.0999999, 99999.9, 0.00000123, 0.0012, 120000.5,
+  12.5, 1.5e-7, 3.25e-11,
+];
 
 const PRIME_ROUNDS = 2;
 const PRIME_FRAMES = 16;
@@ -589,16 +614,24 @@ function putTimes(dv: DataView, pos: number, f: Frame, d: Details): number {
   return putSixOf(dv, pos, f, false);
 }
 
-/**
- * 6 significant digits, exactly as `String(Number(x.toPrecision(6)))` writes them (three
- * conversions, twice per frame), of the frame's own (`tt`) or cumulative (`ct`) value: the
- * frame goes in rather than the number, which would be boxed (see putFixedOf). From 1e-15
- * to 1e6 the digits come from one scaling by a power of ten (held exactly) and the point
- * or exponent is placed by hand; within rounding noise of a tie or of a power of ten, and
- * outside that range, the slow way decides.
- */
+/** putSix of the frame's own (`tt`) or cumulative (`ct`) value. */
 function putSixOf(dv: DataView, pos: number, f: Frame, own: boolean): number {
-  const x = own ? f.tt : f.ct;
+  SIX[0] = own ? f.tt : f.ct;
+  return putSix(dv, pos, SIX);
+}
+
+/** putSix's argument: a double passed to a call the compiler does not inline is boxed (see putFixedOf). */
+const SIX = new Float64Array(1);
+
+/**
+ * 6 significant digits of `values[0]`, exactly as `String(Number(x.toPrecision(6)))` writes
+ * them (three conversions, twice per frame). From 1e-15 to 1e6 the digits come from one
+ * scaling by a power of ten (held exactly) and the point or exponent is placed by hand;
+ * within rounding noise of a tie or of a power of ten, and outside that range, the slow way
+ * decides.
+ */
+function putSix(dv: DataView, pos: number, values: Float64Array): number {
+  const x = values[0];
   if (Number.isInteger(x)) return putNumber(dv, pos, x);
   const a = x < 0 ? -x : x;
   if (!(a >= 1e-15 && a < 999999.5)) return putAscii(dv, pos, slowNum(x));
