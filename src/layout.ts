@@ -188,7 +188,8 @@ export function textCells(s: string): number {
   return cells;
 }
 
-function isWide(c: number): boolean {
+/** East Asian wide characters take two monospace cells. Also sent to the browser (viewer.ts). */
+export function isWide(c: number): boolean {
   return (
     c >= 0x1100 &&
     (c <= 0x115f ||

@@ -16,8 +16,13 @@
  * `#controls`, `#reset`, `#search`, `#clear`, `#status`, `#details`.
  */
 
-/** The browser side. Must stay self-contained (see above). */
-export function viewerMain(): void {
+import { isWide } from '../layout';
+
+/**
+ * The browser side. Must stay self-contained (see above); `isWide` is layout.ts's own,
+ * passed in by source so that the browser cuts labels exactly as the renderer does.
+ */
+export function viewerMain(isWide: (c: number) => boolean): void {
   'use strict';
   const doc = document;
   const script = doc.currentScript;
@@ -54,21 +59,6 @@ export function viewerMain(): void {
     }
     root.removeChild(t);
     if (m > cellW) cellW = m;
-  }
-
-  function isWide(c: number): boolean {
-    return (
-      c >= 0x1100 &&
-      (c <= 0x115f ||
-        (c >= 0x2e80 && c <= 0xa4cf) ||
-        (c >= 0xac00 && c <= 0xd7a3) ||
-        (c >= 0xf900 && c <= 0xfaff) ||
-        (c >= 0xfe30 && c <= 0xfe4f) ||
-        (c >= 0xff00 && c <= 0xff60) ||
-        (c >= 0xffe0 && c <= 0xffe6) ||
-        (c >= 0x1f300 && c <= 0x1faff) ||
-        (c >= 0x20000 && c <= 0x3fffd))
-    );
   }
 
   /** The same cut as layout.ts's fitLabel, with this browser's cell width. */
@@ -474,6 +464,6 @@ let cached: string | undefined;
 
 /** The script as it goes into the SVG, inside a CDATA section. */
 export function viewerScript(): string {
-  if (cached === undefined) cached = `(${viewerMain.toString()})();`;
+  if (cached === undefined) cached = `(${viewerMain.toString()})(${isWide.toString()});`;
   return cached;
 }
