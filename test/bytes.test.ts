@@ -8,7 +8,7 @@ import { buildFrames, render, renderToString } from '../src/flameprof';
 import type { Frame, FrameSet } from '../src/frames';
 import { readPstats } from '../src/load/pstats';
 import { formatInt, roundHalfEven } from '../src/pynum';
-import { ByteWriter, DECIMALS, decodeChunks, fragment, putFixed, putFragment, putFragmentPrefix, putNumber, utf8 } from '../src/render/bytes';
+import { ByteWriter, DECIMALS, decodeChunks, fragment, putFixed, putFragment, putFragmentPrefix, putNumber, putPadded, utf8 } from '../src/render/bytes';
 import { renderLog } from '../src/render/log';
 import { prng as rng } from './helpers/prng';
 
@@ -25,6 +25,17 @@ test('putNumber writes what String() writes', () => {
   const values = [0, -0, 1, 9, 10, 99, 100, 101, 999999, 1000000, 2 ** 31 - 1, 2 ** 31, 2 ** 53, 1e21, -1, -5, 0.5, 1.25, NaN, Infinity, -Infinity];
   for (let i = 0; i < 2000; i++) values.push(Math.floor(rand() * 10 ** Math.floor(rand() * 12)));
   for (const v of values) expect(written((dv, pos) => putNumber(dv, pos, v))).toBe(String(v));
+});
+
+test('putPadded writes exactly `width` digits, zero-padded, by fours, twos and ones', () => {
+  const rand = rng(3);
+  for (let width = 0; width <= 10; width++) {
+    const values = [0, 1, 9, 10, 99, 100, 9999, 10000, 10001, 99999999, 100000000];
+    for (let i = 0; i < 300; i++) values.push(Math.floor(rand() * 10 ** Math.floor(rand() * 11)));
+    for (const n of values.filter((v) => v < 2 ** 31 && String(v).length <= width)) {
+      expect(written((dv, pos) => putPadded(dv, pos, n, width))).toBe(width === 0 ? '' : String(n).padStart(width, '0'));
+    }
+  }
 });
 
 test('putFixed: plain decimals within 5e-10 of the value, no trailing zeros, exact for integers', () => {

@@ -244,7 +244,7 @@ interface FuncBytes {
   readonly head: Fragment;
   /** The name for `<text>`, made when a frame of the function first shows it. */
   name: NameBytes | undefined;
-  /** `" height="H" fill="rgb(...)"/></g>\n`, by colour (see COLORS), made on first use. */
+  /** `" height="H" fill="rgb(...)"/></g>\n`, by colour (see colorSlot), made on first use. */
   readonly fills: Array<Fragment | undefined>;
   /** The same, then `<text x="` instead of `</g>\n`, for frames that show a label. */
   readonly fillsText: Array<Fragment | undefined>;
@@ -287,7 +287,13 @@ const RAW_W = 2;
 const TEXT_X = 3;
 const AVAIL = 4;
 
-const COLORS: Record<FrameColor, number> = { normal: 0, guessed: 1, calleeless: 2, caller: 3 };
+/**
+ * A colour class as a slot of FuncBytes.fills. Compared rather than looked up by name: a
+ * property read with four different keys is a megamorphic lookup in every frame.
+ */
+function colorSlot(color: FrameColor): number {
+  return color === 'normal' ? 0 : color === 'guessed' ? 1 : color === 'calleeless' ? 2 : 3;
+}
 
 const DATA_W = fragment('" data-w="');
 const DASH = fragment(' &#8212; ');
@@ -418,7 +424,7 @@ class FrameWriter {
 
   private fill(f: Frame, fb: FuncBytes, text: boolean): Fragment {
     const fills = text ? fb.fillsText : fb.fills;
-    const c = COLORS[f.color];
+    const c = colorSlot(f.color);
     let bytes = fills[c];
     if (bytes === undefined) {
       // A few dozen colours for 1,000s of functions.
