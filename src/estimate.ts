@@ -11,7 +11,7 @@
  * Floating-point operations follow the reference's order, because the folded log is
  * compared byte for byte.
  */
-import { FrameBudget, type Frame, type FrameColor, type FrameOptions, type FrameSet } from './frames';
+import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frames';
 import { compareFuncKeys, funcLabel, type CallGraphProfile, type Timing } from './model';
 import { roundHalfEven } from './pynum';
 
@@ -19,7 +19,7 @@ export type EstimateOptions = FrameOptions;
 
 /**
  * The graph in the shape both traversals want: flat arrays, so that a walk producing
- * 100,000+ frames allocates nothing but the frames. Node `n` is the pseudo-node `root`.
+ * 100,000+ frames allocates nothing per frame (frames go into columns). Node `n` is the pseudo-node `root`.
  * Edge `j` (an index into the per-edge arrays) is one caller -> callee entry of the dump,
  * or root -> a root function; edges are grouped by caller and, within a caller, ordered by
  * the callee's key, which is the order the reference visits children in.
@@ -64,7 +64,7 @@ export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions)
   const budget = new FrameBudget(opts);
   const flame = flameFrames(graph, threshold, budget);
   const inverted = invertedFrames(profile, graph, threshold, budget);
-  return { funcs, flame, inverted, total: graph.total, unit: 'seconds', warnings };
+  return columnFrameSet(funcs, { flame, inverted }, graph.total, 'seconds', warnings);
 }
 
 function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | undefined {
@@ -225,7 +225,7 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   };
 }
 
-/** An open `visit` of the flame walk. Entries are reused: the walk allocates only frames. */
+/** An open `visit` of the flame walk. Entries are reused: the walk allocates nothing per frame. */
 interface FlameVisit {
   node: number;
   /** Next callee edge to look at, and the end of the node's callee edges. */
@@ -240,14 +240,14 @@ interface FlameVisit {
   origin: number;
   level: number;
   pcount: number;
-  /** The frame drawn for `node`, if any: small children add their time to its `self`. */
-  frame: Frame | undefined;
+  /** The frame drawn for `node` (its index), or -1: small children add their time to its `self`. */
+  frame: number;
   /** The edge that led here, marked on the path while this visit is open. */
   via: number;
 }
 
-function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] {
-  const frames: Frame[] = [];
+function flameFrames(g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
+  const frames = new FrameColumns();
   const maxw = g.total;
   const onPath = new Uint8Array(g.child.length);
   const stack: FlameVisit[] = [];
@@ -261,7 +261,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] 
     level: number,
     origin: number,
     pcount: number,
-    frame: Frame | undefined,
+    frame: number,
     via: number,
   ): void => {
     const start = g.calleeStart[node];
@@ -282,7 +282,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] 
     }
     let v = stack[depth];
     if (v === undefined) {
-      v = { node, next: 0, end: 0, phase: 0, base: 0, factor: 0, origin: 0, level: 0, pcount: 0, frame: undefined, via: 0 };
+      v = { node, next: 0, end: 0, phase: 0, base: 0, factor: 0, origin: 0, level: 0, pcount: 0, frame: -1, via: 0 };
       stack[depth] = v;
     }
     depth++;
@@ -299,7 +299,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] 
     v.via = via;
   };
 
-  open(g.n, maxw, maxw, 0, 0, 1, undefined, -1);
+  open(g.n, maxw, maxw, 0, 0, 1, -1, -1);
   while (depth > 0) {
     const v = stack[depth - 1];
     if (v.next === v.end) {
@@ -310,7 +310,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] 
         continue;
       }
       depth--;
-      v.frame = undefined;
+      v.frame = -1;
       if (v.via >= 0) onPath[v.via] = 0;
       continue;
     }
@@ -338,15 +338,14 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): Frame[] 
     v.origin += ct;
     if (ct / maxw > threshold) {
       budget.take();
-      const color: FrameColor = v.pcount === 1 && k > 1 ? 'guessed' : 'normal';
-      const frame: Frame = { level: v.level, x: origin, w: ct, func: g.child[j], color, cc, nc, tt, ct, self: tt };
-      frames.push(frame);
+      const color = v.pcount === 1 && k > 1 ? GUESSED : NORMAL;
+      const frame = frames.add(v.level, origin, ct, g.child[j], color, cc, nc, tt, ct);
       if (!onPath[j]) {
         onPath[j] = 1;
         open(g.child[j], ct, tt, v.level + 1, origin, k, frame, j);
       }
-    } else if (v.frame !== undefined) {
-      v.frame.self += ct;
+    } else if (v.frame >= 0) {
+      frames.self[v.frame] += ct;
     }
   }
   return frames;
@@ -366,8 +365,8 @@ interface BackVisit {
   pathKey: number;
 }
 
-function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, budget: FrameBudget): Frame[] {
-  const frames: Frame[] = [];
+function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
+  const frames = new FrameColumns();
   const fs = profile.functions;
   const maxw = g.total;
   // Path keys: callerPair values for (caller, f) pairs, then one per function for (f, none).
@@ -414,9 +413,8 @@ function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, 
     v.origin += w;
     if (w / maxw > threshold) {
       budget.take();
-      const color: FrameColor =
-        v.level > 0 ? 'caller' : g.calleeStart[node + 1] === g.calleeStart[node] ? 'calleeless' : 'normal';
-      frames.push({ level: v.level, x: origin, w, func: node, color, cc, nc, tt, ct, self: tt });
+      const color = v.level > 0 ? CALLER : g.calleeStart[node + 1] === g.calleeStart[node] ? CALLEELESS : NORMAL;
+      frames.add(v.level, origin, w, node, color, cc, nc, tt, ct);
       if (!onPath[key]) {
         onPath[key] = 1;
         const start = g.callerStart[node];

@@ -4,7 +4,8 @@
 export { DEFAULT_OPTIONS, resolveOptions, type Options, type OutputFormat, type InputFormat } from './options';
 export type { Profile, CallGraphProfile, SampledProfile, FuncKey, Timing, CallEdge, FunctionStats, SampledStack } from './model';
 export { funcLabel, compareFuncKeys } from './model';
-export type { Frame, FrameSet, FrameColor } from './frames';
+export type { Frame, FrameSet, FrameColor, SectionColumns } from './frames';
+export { FrameColumns, FRAME_COLORS } from './frames';
 export { FlameprofError, MarshalError, InputError, UsageError } from './errors';
 export { decodeMarshal, type PyValue, type Decoded } from './decode/marshal';
 export { readPstats, mergeCallGraphs } from './load/pstats';

@@ -19,7 +19,7 @@
  * is how many samples the function is anywhere in.
  */
 import { FlameprofError } from './errors';
-import { FrameBudget, type Frame, type FrameColor, type FrameOptions, type FrameSet } from './frames';
+import { CALLEELESS, CALLER, FrameBudget, FrameColumns, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frames';
 import { compareFuncKeys, funcLabel, type FuncKey, type SampledProfile } from './model';
 
 export type StackFrameOptions = FrameOptions;
@@ -149,7 +149,7 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
   const take = (): void => budget.take();
 
   const flame = walk(flameTree, profile.funcs, total, threshold, take, (_node, _level, w, own) => ({
-    color: 'normal',
+    color: NORMAL,
     tt: own,
     ct: w,
   }));
@@ -167,13 +167,14 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
   });
   const inverted = walk(invertedTree, profile.funcs, total, threshold, take, (node, level, w) => {
     const f = invertedTree.func[node];
-    const color: FrameColor = level > 0 ? 'caller' : hasCallee[f] ? 'normal' : 'calleeless';
+    const color = level > 0 ? CALLER : hasCallee[f] ? NORMAL : CALLEELESS;
     return { color, tt: w, ct: level === 0 ? inStacks[f] : w };
   });
-  return { funcs, flame, inverted, total, unit: 'samples', warnings };
+  return columnFrameSet(funcs, { flame, inverted }, total, 'samples', warnings);
 }
 
-type Describe = (node: number, level: number, w: number, own: number) => { color: FrameColor; tt: number; ct: number };
+/** A frame's colour (index into FRAME_COLORS) and times. */
+type Describe = (node: number, level: number, w: number, own: number) => { color: number; tt: number; ct: number };
 
 /** Pre-order frames of a tree, iteratively (stacks can be tens of thousands deep). */
 function walk(
@@ -183,17 +184,18 @@ function walk(
   threshold: number,
   take: () => void,
   describe: Describe,
-): Frame[] {
-  const frames: Frame[] = [];
+): FrameColumns {
+  const frames = new FrameColumns();
   const widths = tree.totals();
   interface Visit {
     readonly children: number[];
     next: number;
     origin: number;
     readonly level: number;
-    readonly frame: Frame | undefined;
+    /** Index of the frame drawn for this node, or -1. */
+    readonly frame: number;
   }
-  const stack: Visit[] = [{ children: tree.sortedChildren(0, funcs), next: 0, origin: 0, level: 0, frame: undefined }];
+  const stack: Visit[] = [{ children: tree.sortedChildren(0, funcs), next: 0, origin: 0, level: 0, frame: -1 }];
   while (stack.length > 0) {
     const v = stack[stack.length - 1];
     if (v.next === v.children.length) {
@@ -208,22 +210,11 @@ function walk(
       take();
       const own = tree.own[node];
       const d = describe(node, v.level, w, own);
-      const frame: Frame = {
-        level: v.level,
-        x: origin,
-        w,
-        func: tree.func[node],
-        color: d.color,
-        cc: 0,
-        nc: 0,
-        tt: d.tt,
-        ct: d.ct,
-        self: own,
-      };
-      frames.push(frame);
+      const frame = frames.add(v.level, origin, w, tree.func[node], d.color, 0, 0, d.tt, d.ct);
+      frames.self[frame] = own;
       stack.push({ children: tree.sortedChildren(node, funcs), next: 0, origin, level: v.level + 1, frame });
-    } else if (v.frame !== undefined) {
-      v.frame.self += w;
+    } else if (v.frame >= 0) {
+      frames.self[v.frame] += w;
     }
   }
   return frames;

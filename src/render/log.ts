@@ -2,14 +2,14 @@
  * The folded log (`--format=log`): one line per flame frame, `label;label;... N`, which
  * flamegraph.pl and speedscope read. Byte-identical to flameprof 0.4's output.
  */
-import type { FrameSet } from '../frames';
+import { columnsOf, type FrameSet } from '../frames';
 import { formatInt, roundHalfEven } from '../pynum';
 import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
 
 /** Yields the log as UTF-8 in chunks (big graphs are streamed); see `ChunkOptions`. */
 export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const limit = Math.max(1, chunks.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  const flame = frames.flame;
+  const flame = columnsOf(frames).flame;
   // Labels encoded once per function, on first use.
   const labels: Array<Uint8Array | undefined> = [];
   // The trace of a frame is the labels of its ancestors: frames are in pre-order, so the
@@ -25,12 +25,12 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
   const ends: number[] = [];
   let pos = 0;
   for (let i = 0; i < flame.length; i++) {
-    const f = flame[i];
-    const level = f.level;
-    const label = labels[f.func] ?? (labels[f.func] = utf8(frames.funcs[f.func].label));
+    const level = flame.level[i];
+    const func = flame.func[i];
+    const label = labels[func] ?? (labels[func] = utf8(frames.funcs[func].label));
     let start = level === 0 ? 0 : ends[level - 1];
     const end = level === 0 ? label.length : start + 1 + label.length;
-    const count = roundHalfEven(f.self * logMult);
+    const count = roundHalfEven(flame.self[i] * logMult);
     // An integer as Python prints it: huge ones spell out every digit.
     const slow = count >= 0 && count <= 0x7fffffff ? undefined : formatInt(count);
     const need = end + 2 + (slow === undefined ? 10 : slow.length);

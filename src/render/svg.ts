@@ -8,8 +8,8 @@
  * thresholds, are written as bytes (./bytes.ts) and yielded in chunks. An XML builder is
  * ~100x slower, string templates ~3x.
  */
-import type { Frame, FrameColor, FrameSet } from '../frames';
-import { CELL_WIDTH, Colorizer, fitLabel, frameBox, layoutSections, textCells, type Box, type Geometry, type Layout } from '../layout';
+import { FRAME_COLORS, FrameColumns, GUESSED, columnsOf, type Frame, type FrameSet } from '../frames';
+import { CELL_WIDTH, Colorizer, columnBox, fitLabel, layoutSections, textCells, type Box, type Geometry, type Layout } from '../layout';
 import { formatPercent } from '../pynum';
 import {
   ByteWriter,
@@ -52,9 +52,10 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
 }
 
 export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
-  const layout = layoutSections(frames, opts);
+  const columns = columnsOf(frames);
+  const layout = layoutSections(frames, opts, columns);
   const header = headerHeight(opts.fontSize, opts.js);
-  const empty = frames.flame.length === 0 && frames.inverted.length === 0;
+  const empty = columns.flame.length === 0 && columns.inverted.length === 0;
   const noteHeight = empty ? opts.rowHeight * 2 : 0;
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
@@ -79,9 +80,9 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
 
   const fw = new FrameWriter(frames, opts, layout, unit);
   primeNumbers();
-  primeFrames(fw, frames);
+  primeFrames(fw, columns.flame, columns.inverted);
   for (const section of ['flame', 'inverted'] as const) {
-    const list = frames[section];
+    const list = columns[section];
     const flame = section === 'flame';
     w.text(`<g id="${section}" class="section">\n`);
     for (let i = 0; i < list.length; ) {
@@ -103,11 +104,11 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
  * and its first frame threw every hot function back to the slow tiers until recompiled,
  * ~15 ms of a fresh process's render. A few dozen frames of each record them all.
  */
-function primeFrames(fw: FrameWriter, frames: FrameSet): void {
+function primeFrames(fw: FrameWriter, flameList: FrameColumns, invertedList: FrameColumns): void {
   const w = new ByteWriter({ chunkSize: 1 << 12, reuse: true });
   for (let round = 0; round < PRIME_ROUNDS; round++) {
     for (const flame of [true, false]) {
-      const list = flame ? frames.flame : frames.inverted;
+      const list = flame ? flameList : invertedList;
       const end = Math.min(list.length, PRIME_FRAMES);
       for (let i = 0; i < end; ) {
         i = fw.writeFrames(w, list, i, end, flame);
@@ -129,7 +130,7 @@ function primeNumbers(): void {
   for (let round = 0; round < 16; round++) {
     for (const v of PRIME_VALUES) {
       values[0] = v;
-      putSix(dv, 0, values);
+      putSix(dv, 0, values, 0);
     }
     // Integers of every length: a count of six digits or more first met late did the same to frame.
     for (let n = 7; n < 2 ** 31; n *= 10) putNumber(dv, 0, n);
@@ -244,7 +245,7 @@ interface FuncBytes {
   readonly head: Fragment;
   /** The name for `<text>`, made when a frame of the function first shows it. */
   name: NameBytes | undefined;
-  /** `" height="H" fill="rgb(...)"/></g>\n`, by colour (see colorSlot), made on first use. */
+  /** `" height="H" fill="rgb(...)"/></g>\n`, by colour (index into FRAME_COLORS), made on first use. */
   readonly fills: Array<Fragment | undefined>;
   /** The same, then `<text x="` instead of `</g>\n`, for frames that show a label. */
   readonly fillsText: Array<Fragment | undefined>;
@@ -287,13 +288,6 @@ const RAW_W = 2;
 const TEXT_X = 3;
 const AVAIL = 4;
 
-/**
- * A colour class as a slot of FuncBytes.fills. Compared rather than looked up by name: a
- * property read with four different keys is a megamorphic lookup in every frame.
- */
-function colorSlot(color: FrameColor): number {
-  return color === 'normal' ? 0 : color === 'guessed' ? 1 : color === 'calleeless' ? 2 : 3;
-}
 
 const DATA_W = fragment('" data-w="');
 const DASH = fragment(' &#8212; ');
@@ -351,13 +345,12 @@ class FrameWriter {
    * The loop lives here rather than in the generator, which is not optimized as well and
    * would be compiled anew for each section.
    */
-  writeFrames(w: ByteWriter, list: readonly Frame[], from: number, to: number, flame: boolean): number {
+  writeFrames(w: ByteWriter, list: FrameColumns, from: number, to: number, flame: boolean): number {
     let i = from;
     while (i < to) {
-      const f = list[i++];
-      const fb = this.func(f.func);
+      const fb = this.func(list.func[i]);
       w.ensure(FRAME_MAX + fb.size);
-      w.pos = this.frame(w.dv, w.pos, f, flame, fb);
+      w.pos = this.frame(w.dv, w.pos, list, i++, flame, fb);
       if (w.full) break;
     }
     return i;
@@ -368,9 +361,9 @@ class FrameWriter {
    * data-w (the unclamped width) only where the width was clamped to 1 px: the viewer takes
    * width + 1 otherwise. The dash is a character reference, keeping frames of ASCII names ASCII.
    */
-  frame(dv: DataView, pos: number, f: Frame, flame: boolean, fb: FuncBytes): number {
-    const box = frameBox(f, flame ? 'flame' : 'inverted', this.layout, this.opts, this.total, this.box);
-    const lb = this.level(f.level, flame, box.y);
+  frame(dv: DataView, pos: number, fs: FrameColumns, i: number, flame: boolean, fb: FuncBytes): number {
+    const box = columnBox(fs, i, flame, this.layout, this.opts, this.total, this.box);
+    const lb = this.level(fs.level[i], flame, box.y);
     const c = this.coords;
     c[X] = box.x;
     c[W] = box.w;
@@ -385,18 +378,18 @@ class FrameWriter {
       pos = putFixedOf(dv, pos, c, RAW_W);
     }
     pos = putFragment(dv, pos, fb.head);
-    pos = putShare(dv, pos, f, flame, this.total);
+    pos = putShare(dv, pos, fs, i, flame, this.total);
     pos = putFragment(dv, pos, DASH);
-    pos = putDetails(dv, pos, f, flame, this.samples, this.details);
+    pos = putDetails(dv, pos, fs, i, flame, this.samples, this.details);
     pos = putFragment(dv, pos, RECT_X);
     pos = putFixedOf(dv, pos, c, X);
     pos = putFragment(dv, pos, lb.yWidth);
     pos = putFixedOf(dv, pos, c, W);
-    if (cells < 3) return putFragment(dv, pos, this.fill(f, fb, false));
-    pos = putFragment(dv, pos, this.fill(f, fb, true));
+    if (cells < 3) return putFragment(dv, pos, this.fill(fs.color[i], fs.func[i], fb, false));
+    pos = putFragment(dv, pos, this.fill(fs.color[i], fs.func[i], fb, true));
     pos = putFixedOf(dv, pos, c, TEXT_X);
     pos = putFragment(dv, pos, lb.textY);
-    return this.putName(dv, pos, f, fb, cells);
+    return this.putName(dv, pos, fs.func[i], fb, cells);
   }
 
   /**
@@ -422,13 +415,12 @@ class FrameWriter {
     return lb;
   }
 
-  private fill(f: Frame, fb: FuncBytes, text: boolean): Fragment {
+  private fill(c: number, func: number, fb: FuncBytes, text: boolean): Fragment {
     const fills = text ? fb.fillsText : fb.fills;
-    const c = colorSlot(f.color);
     let bytes = fills[c];
     if (bytes === undefined) {
       // A few dozen colours for 1,000s of functions.
-      const fill = this.colors.fill(this.frames.funcs[f.func].label, f.color);
+      const fill = this.colors.fill(this.frames.funcs[func].label, FRAME_COLORS[c]);
       const key = text ? `t${fill}` : fill;
       bytes = this.fillBytes.get(key);
       if (bytes === undefined) {
@@ -442,8 +434,8 @@ class FrameWriter {
   }
 
   /** The name, or as much of it as fits in `cells`, then the end of the frame. */
-  private putName(dv: DataView, pos: number, f: Frame, fb: FuncBytes, cells: number): number {
-    const name = this.frames.funcs[f.func].key.name;
+  private putName(dv: DataView, pos: number, func: number, fb: FuncBytes, cells: number): number {
+    const name = this.frames.funcs[func].key.name;
     const nb = fb.name ?? this.makeName(name, fb);
     if (nb.cut !== undefined) {
       if (name.length <= cells) return putFragment(dv, pos, nb.text);
@@ -501,8 +493,9 @@ export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSe
   const buf = new Uint8Array(FRAME_MAX);
   const dv = new DataView(buf.buffer);
   const flame = section === 'flame';
-  const share = putShare(dv, 0, f, flame, frames.total);
-  const end = putDetails(dv, share, f, flame, frames.unit === 'samples', details(unit));
+  const one = FrameColumns.from([f]);
+  const share = putShare(dv, 0, one, 0, flame, frames.total);
+  const end = putDetails(dv, share, one, 0, flame, frames.unit === 'samples', details(unit));
   const ascii = (from: number, to: number): string => String.fromCharCode(...buf.subarray(from, to));
   return `${frames.funcs[f.func].label} ${ascii(0, share)} — ${ascii(share, end)}`;
 }
@@ -512,8 +505,8 @@ export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSe
  * one exact scaling to hundredths, unless within rounding noise of a tie (Python rounds
  * those half to even on the exact value: formatPercent knows how).
  */
-function putShare(dv: DataView, pos: number, f: Frame, flame: boolean, total: number): number {
-  const x = (flame ? f.ct : f.tt) / total;
+function putShare(dv: DataView, pos: number, fs: FrameColumns, i: number, flame: boolean, total: number): number {
+  const x = (flame ? fs.ct[i] : fs.tt[i]) / total;
   const v = x * 100;
   const m = v * 100;
   if (m >= 0 && m < 1e9) {
@@ -568,76 +561,71 @@ const VIA_CALLER = fragment(' via this caller');
  * The tooltip after the dash: what the numbers are. Numbers and fixed words only, never
  * profile text: frames write it unescaped.
  */
-function putDetails(dv: DataView, pos: number, f: Frame, flame: boolean, samples: boolean, d: Details): number {
+function putDetails(dv: DataView, pos: number, fs: FrameColumns, i: number, flame: boolean, samples: boolean, d: Details): number {
+  const level = fs.level[i];
   if (samples) {
     // Sampled stacks: exact sample counts, and no call counts to show.
-    pos = putSixOf(dv, pos, f, !flame);
+    pos = putSix(dv, pos, flame ? fs.ct : fs.tt, i);
     pos = putFragment(dv, pos, SAMPLES);
     if (flame) {
       pos = putFragment(dv, pos, COMMA);
-      pos = putSixOf(dv, pos, f, true);
+      pos = putSix(dv, pos, fs.tt, i);
       return putFragment(dv, pos, IN_ITSELF);
     }
-    if (f.level !== 0) return putFragment(dv, pos, VIA_CALLER);
+    if (level !== 0) return putFragment(dv, pos, VIA_CALLER);
     pos = putFragment(dv, pos, IN_ITSELF_OF);
-    pos = putSixOf(dv, pos, f, false);
+    pos = putSix(dv, pos, fs.ct, i);
     return putFragment(dv, pos, IT_IS_IN);
   }
   if (flame) {
-    pos = putCalls(dv, pos, f);
+    pos = putCalls(dv, pos, fs, i);
     pos = putFragment(dv, pos, COMMA_OWN);
-    pos = putTimes(dv, pos, f, d);
+    pos = putTimes(dv, pos, fs, i, d);
     pos = putFragment(dv, pos, d.unitEnd);
-    return f.color === 'guessed' ? putFragment(dv, pos, ESTIMATED) : pos;
+    return fs.color[i] === GUESSED ? putFragment(dv, pos, ESTIMATED) : pos;
   }
-  if (f.level === 0) {
+  if (level === 0) {
     pos = putFragment(dv, pos, OWN);
-    pos = putTimes(dv, pos, f, d);
+    pos = putTimes(dv, pos, fs, i, d);
     pos = putFragment(dv, pos, d.unitComma);
-    return putCalls(dv, pos, f);
+    return putCalls(dv, pos, fs, i);
   }
   pos = putFragment(dv, pos, CALLS_IT);
-  pos = putCalls(dv, pos, f);
+  pos = putCalls(dv, pos, fs, i);
   pos = putFragment(dv, pos, COMMA_OWN);
-  pos = putTimes(dv, pos, f, d);
+  pos = putTimes(dv, pos, fs, i, d);
   return putFragment(dv, pos, d.unitThose);
 }
 
 /** `N calls` or `1 call`, then ` (M primitive)` when that differs. */
-function putCalls(dv: DataView, pos: number, f: Frame): number {
-  pos = putNumber(dv, pos, f.nc);
-  pos = putFragment(dv, pos, f.nc === 1 ? CALL : CALLS);
-  if (f.cc === f.nc) return pos;
+function putCalls(dv: DataView, pos: number, fs: FrameColumns, i: number): number {
+  const nc = fs.nc[i];
+  const cc = fs.cc[i];
+  pos = putNumber(dv, pos, nc);
+  pos = putFragment(dv, pos, nc === 1 ? CALL : CALLS);
+  if (cc === nc) return pos;
   pos = putFragment(dv, pos, PRIMITIVE_OPEN);
-  pos = putNumber(dv, pos, f.cc);
+  pos = putNumber(dv, pos, cc);
   return putFragment(dv, pos, PRIMITIVE_CLOSE);
 }
 
 /** `TT s, cumulative CT` (the unit after CT is the caller's). */
-function putTimes(dv: DataView, pos: number, f: Frame, d: Details): number {
-  pos = putSixOf(dv, pos, f, true);
+function putTimes(dv: DataView, pos: number, fs: FrameColumns, i: number, d: Details): number {
+  pos = putSix(dv, pos, fs.tt, i);
   pos = putFragment(dv, pos, d.unitCum);
-  return putSixOf(dv, pos, f, false);
+  return putSix(dv, pos, fs.ct, i);
 }
-
-/** putSix of the frame's own (`tt`) or cumulative (`ct`) value. */
-function putSixOf(dv: DataView, pos: number, f: Frame, own: boolean): number {
-  SIX[0] = own ? f.tt : f.ct;
-  return putSix(dv, pos, SIX);
-}
-
-/** putSix's argument: a double passed to a call the compiler does not inline is boxed (see putFixedOf). */
-const SIX = new Float64Array(1);
 
 /**
- * 6 significant digits of `values[0]`, exactly as `String(Number(x.toPrecision(6)))` writes
+ * 6 significant digits of `values[i]` (an array and an index: a double passed to a call the
+ * compiler does not inline is boxed, see putFixedOf), exactly as `String(Number(x.toPrecision(6)))` writes
  * them (three conversions, twice per frame). From 1e-15 to 1e6 the digits come from one
  * scaling by a power of ten (held exactly) and the point or exponent is placed by hand;
  * within rounding noise of a tie or of a power of ten, and outside that range, the slow way
  * decides.
  */
-function putSix(dv: DataView, pos: number, values: Float64Array): number {
-  const x = values[0];
+function putSix(dv: DataView, pos: number, values: Float64Array, i: number): number {
+  const x = values[i];
   if (Number.isInteger(x)) return putNumber(dv, pos, x);
   const a = x < 0 ? -x : x;
   if (!(a >= 1e-15 && a < 999999.5)) return putAscii(dv, pos, slowNum(x));
