@@ -61,7 +61,7 @@ function maxLevel(fs: FrameColumns): number {
   return m;
 }
 
-/** Where a frame goes. `out` is reused by hot loops to avoid an allocation per frame. */
+/** Where a frame goes (one frame object; renderers use `columnBox`). */
 export function frameBox(
   f: Frame,
   section: 'flame' | 'inverted',

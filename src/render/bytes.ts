@@ -9,8 +9,9 @@
  *
  * The `put*` functions take the buffer's DataView and a position and return the new
  * position, so that a renderer's per-frame code keeps both in locals. They never check for
- * room, and a fragment may write up to 3 bytes of garbage past its end (it goes out four
- * bytes at a time), a coordinate its dropped trailing zeros: call `ByteWriter.ensure` with an upper bound of what follows first.
+ * room, and may write garbage past their end (a fragment up to 3 bytes, as it goes out four
+ * bytes at a time; a coordinate the trailing zeros it dropped): call `ByteWriter.ensure`
+ * with an upper bound of what follows first.
  */
 
 export interface ChunkOptions {
