@@ -77,7 +77,7 @@ export const CALLER = 3;
  * 100,000s of frame objects cost ~180 bytes each on the JS heap, six heap objects apiece
  * (the doubles are boxed), and the garbage collector copied them again and again while
  * the estimator was still allocating and once more in the middle of the render; here a
- * frame is 69 bytes outside the heap, which the collector never walks.
+ * frame is 65 bytes outside the heap, which the collector never walks.
  */
 export class FrameColumns {
   length = 0;

@@ -12,7 +12,7 @@
  * Samples are written children first, then the parent's own weight, so that speedscope's
  * "Time Order" view puts children at the left of their parent, as our graph does.
  */
-import type { FrameSet } from '../frames';
+import { columnsOf, type FrameSet } from '../frames';
 
 export interface SpeedscopeOptions {
   /** Name of the file and of its one profile (speedscope shows it in the title bar). */
@@ -22,14 +22,15 @@ export interface SpeedscopeOptions {
 export const SPEEDSCOPE_SCHEMA_URL = 'https://www.speedscope.app/file-format-schema.json';
 
 export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chunkSize = 1 << 16): Generator<string> {
-  const flame = frames.flame;
+  const flame = columnsOf(frames).flame;
   // Only the functions that frames use, in first-use order.
   const index = new Map<number, number>();
   const shared: string[] = [];
-  for (const f of flame) {
-    if (index.has(f.func)) continue;
-    index.set(f.func, shared.length);
-    const key = frames.funcs[f.func].key;
+  for (let i = 0; i < flame.length; i++) {
+    const func = flame.func[i];
+    if (index.has(func)) continue;
+    index.set(func, shared.length);
+    const key = frames.funcs[func].key;
     // A bare name from another tool's folded stacks has no file or line to show.
     const frame: { name: string; file?: string; line?: number } = { name: key.name };
     if (key.line >= 0) {
@@ -40,16 +41,17 @@ export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chu
   }
 
   // Width left to each frame once its drawn children are taken out.
-  const rest = flame.map((f) => f.w);
+  const rest = flame.w.slice(0, flame.length);
   const parentOf = new Int32Array(flame.length);
   const path: number[] = [];
-  flame.forEach((f, i) => {
-    path.length = f.level;
-    const p = f.level > 0 ? path[f.level - 1] : -1;
+  for (let i = 0; i < flame.length; i++) {
+    const level = flame.level[i];
+    path.length = level;
+    const p = level > 0 ? path[level - 1] : -1;
     parentOf[i] = p;
-    if (p >= 0) rest[p] -= f.w;
+    if (p >= 0) rest[p] -= flame.w[i];
     path.push(i);
-  });
+  }
 
   const unit = frames.unit === 'seconds' ? 'seconds' : 'none';
   const total = finite(frames.total);
@@ -68,14 +70,14 @@ export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chu
     const w = finite(rest[i]);
     if (!(w > 0)) return;
     const stack: number[] = [];
-    for (let j = i; j >= 0; j = parentOf[j]) stack.push(index.get(flame[j].func)!);
+    for (let j = i; j >= 0; j = parentOf[j]) stack.push(index.get(flame.func[j])!);
     stack.reverse();
     out += `${weights.length > 0 ? ',' : ''}[${stack.join(',')}]`;
     weights.push(w);
   };
   const open: number[] = [];
   for (let i = 0; i < flame.length; i++) {
-    while (open.length > flame[i].level) emit(open.pop()!);
+    while (open.length > flame.level[i]) emit(open.pop()!);
     open.push(i);
     if (out.length >= chunkSize) {
       yield out;
