@@ -27,7 +27,7 @@ export {
   type ReadOptions,
 } from './flameprof';
 export type { ChunkOptions } from './render/bytes';
-export { renderSvg, type SvgOptions } from './render/svg';
+export { renderSvg, type SvgOptions, type FrameEngine } from './render/svg';
 export { renderLog } from './render/log';
 export { renderSpeedscope, SPEEDSCOPE_SCHEMA_URL, type SpeedscopeOptions } from './render/speedscope';
 export { runPython, DEFAULT_RUN_OPTIONS, type RunOptions, type RunResult, type RunTarget } from './run/python';

@@ -75,18 +75,20 @@ export function frameBox(
 
 /** `frameBox` of frame `i` of a section's columns (what the renderer calls, per frame). */
 export function columnBox(fs: FrameColumns, i: number, flame: boolean, layout: Layout, geo: Geometry, total: number, out: Box): Box {
-  const h = geo.rowHeight;
   const level = fs.level[i];
   out.x = (fs.x[i] * geo.width) / total;
   out.rawW = (fs.w[i] * geo.width) / total;
   out.w = Math.max(1, out.rawW - 1);
-  if (flame) {
-    out.y = layout.flame.height - level * h - h;
-  } else {
-    const s = layout.inverted;
-    out.y = s.top + s.height - (s.maxLevel - level) * h - h;
-  }
+  out.y = rowY(level, flame, layout, geo);
   return out;
+}
+
+/** The top edge of a section's row at `level`: the flame grows up, the inverted section down. */
+export function rowY(level: number, flame: boolean, layout: Layout, geo: Geometry): number {
+  const h = geo.rowHeight;
+  if (flame) return layout.flame.height - level * h - h;
+  const s = layout.inverted;
+  return s.top + s.height - (s.maxLevel - level) * h - h;
 }
 
 type RGB = readonly [number, number, number];
@@ -127,7 +129,17 @@ export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
   ],
 };
 
+/** A palette entry as SVG writes it. */
+export function rgbFill([r, g, b]: RGB): string {
+  return `rgb(${r},${g},${b})`;
+}
+
 let sha1: ((label: string) => Buffer) | undefined;
+
+/** The first 32 bits of a label's SHA-1 (of its UTF-8 bytes) over 2^32: flameprof's colour choice. */
+export function sha1Share(label: string): number {
+  return labelDigest(label).readUInt32BE(0) / 2 ** 32;
+}
 
 /**
  * SHA-1 of a label, with node:crypto loaded on first use: it costs ~2.5 ms of start-up that
@@ -156,6 +168,12 @@ export class Colorizer {
   /** Where a label falls in any palette, from its hash: one hash per label, not per palette. */
   private readonly shares = new Map<string, number>();
 
+  /**
+   * @param digest what `sha1Share` computes (node:crypto's SHA-1 by default; the SVG
+   *   renderer brings its own in WebAssembly)
+   */
+  constructor(private readonly digest: (label: string) => number = sha1Share) {}
+
   fill(label: string, color: FrameColor): string {
     let byLabel = this.cache.get(color);
     if (byLabel === undefined) {
@@ -164,17 +182,21 @@ export class Colorizer {
     }
     let fill = byLabel.get(label);
     if (fill === undefined) {
-      let u = this.shares.get(label);
-      if (u === undefined) {
-        u = labelDigest(label).readUInt32BE(0) / 2 ** 32;
-        this.shares.set(label, u);
-      }
       const palette = PALETTES[color];
-      const [r, g, b] = palette[Math.floor(palette.length * u)];
-      fill = `rgb(${r},${g},${b})`;
+      fill = rgbFill(palette[Math.floor(palette.length * this.share(label))]);
       byLabel.set(label, fill);
     }
     return fill;
+  }
+
+  /** Where a label falls in any palette, in [0, 1): palette[floor(palette.length * share)]. */
+  share(label: string): number {
+    let u = this.shares.get(label);
+    if (u === undefined) {
+      u = this.digest(label);
+      this.shares.set(label, u);
+    }
+    return u;
   }
 }
 

@@ -1,0 +1,293 @@
+/**
+ * The SVG's frames written by WebAssembly (src/wasm/svg-frames.ts, compiled by the build):
+ * this module lays out its memory, fills it with what JavaScript knows (the columns, every
+ * fragment of text, each function's record when a frame first needs it) and drives it.
+ *
+ * Why at all: in a fresh process the JavaScript writer runs its first ~5,000 frames in the
+ * interpreter while the optimizing compiler catches up, half of a big render's time.
+ * WebAssembly is compiled before it runs, so the CLI renders at full speed from the first
+ * frame. Output is byte for byte the JavaScript writer's (test/svg-wasm.test.ts), which
+ * writes every frame the WebAssembly code leaves to it: numbers off the fast paths, names
+ * that must be measured, frames too big for the buffer's slack.
+ */
+import { FRAME_COLORS, type FrameColumns, type FrameSet } from '../frames';
+import { Colorizer, PALETTES, rgbFill, type Layout } from '../layout';
+import { bufferSize, fragment, type ByteWriter, type ChunkOptions, type Fragment } from './bytes';
+import type { SvgOptions } from './svg';
+import { FrameWriter, fixedFragments } from './svg-frames';
+import { escapeXml } from './xml';
+import { SVG_FRAMES_WASM } from './svg-frames-binary';
+
+/** What src/wasm/svg-frames.ts exports. */
+interface FrameExports {
+  readonly DATA_END: WebAssembly.Global;
+  readonly STOP_NEED_FUNC: WebAssembly.Global;
+  readonly FUNC_RECORD: WebAssembly.Global;
+  readonly LEVEL_RECORD: WebAssembly.Global;
+  init(): void;
+  configure(
+    width: number,
+    total: number,
+    rowHeight: number,
+    pad: number,
+    cellPx: number,
+    samples: boolean,
+    flameHeight: number,
+    invTop: number,
+    invHeight: number,
+    invMaxLevel: number,
+    constants: number,
+    fills: number,
+    funcs: number,
+    flameLevels: number,
+    invLevels: number,
+    asciiEscapes: number,
+    heap: number,
+  ): void;
+  prepare(func: number, label: number, labelUnits: number, name: number, nameUnits: number, dataN: boolean, scratch: number): void;
+  labelShare16(label: number, units: number, scratch: number): number;
+  isWide(c: number): number;
+  section(level: number, func: number, color: number, x: number, w: number, cc: number, nc: number, tt: number, ct: number): void;
+  writeFrames(from: number, to: number, flame: boolean, pos: number, limit: number, end: number): number;
+  position(): number;
+  stopped(): number;
+}
+
+/** Palette slots per colour class in the fill table (the longest palette has 7). */
+const PALETTE_SLOTS = 8;
+
+const PAGE = 65536;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The module, compiled once per process; null where there is no WebAssembly (node --jitless). */
+function frameModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(Buffer.from(SVG_FRAMES_WASM, 'base64')) : null;
+  }
+  return compiled;
+}
+
+/**
+ * Frames copied into memory per call, STAGE at a time: a fixed 250 KB rather than a copy of
+ * every column (~9 MB at 145,000 frames, whose fresh pages cost more than the copying).
+ */
+const STAGE = 4096;
+
+/**
+ * One render's frames through WebAssembly, with the same `writeFrames` as FrameWriter.
+ * The ByteWriter must write into `buffer`, which lives in the module's memory.
+ */
+export class WasmFrameWriter {
+  /** The output area: give it to the ByteWriter. */
+  readonly buffer: Uint8Array;
+  /** Frames written by the FrameWriter because the module left them to it (for tests). */
+  framesLeftToJs = 0;
+  /** Writes what the WebAssembly code leaves to JavaScript, and makes every fragment. */
+  private readonly fw: FrameWriter;
+  private readonly exports: FrameExports;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly out: number;
+  private readonly needFunc: number;
+  /** For writing labels and names into memory as UTF-16 (a native copy). */
+  private readonly text: Buffer;
+  /** The staged columns' places, and which frames of which section they hold. */
+  private readonly stage: { level: Int32Array; func: Int32Array; color: Uint8Array; values: Float64Array[] };
+  private staged: FrameColumns | undefined;
+  private stagedFrom = 0;
+  private stagedTo = 0;
+  /** Where a function's label and name go as UTF-16, and the label's UTF-8 to be hashed. */
+  private readonly utf16: number;
+  private readonly utf8: number;
+  /** Next free byte for fragments, until the module takes over (configure). */
+  private heap: number;
+
+  /** undefined where there is no WebAssembly: use a FrameWriter alone. */
+  static create(frames: FrameSet, opts: SvgOptions, layout: Layout, unit: string, chunks: ChunkOptions): WasmFrameWriter | undefined {
+    const module = frameModule();
+    return module === null ? undefined : new WasmFrameWriter(module, frames, opts, layout, unit, chunks);
+  }
+
+  private constructor(
+    module: WebAssembly.Module,
+    private readonly frames: FrameSet,
+    opts: SvgOptions,
+    layout: Layout,
+    unit: string,
+    chunks: ChunkOptions,
+  ) {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as FrameExports;
+    this.exports = ex;
+    this.fw = new FrameWriter(frames, opts, layout, unit, new Colorizer((label) => this.labelShare(label)));
+    this.needFunc = ex.STOP_NEED_FUNC.value as number;
+    const levelRecord = ex.LEVEL_RECORD.value as number;
+
+    // The layout: output area, fixed tables, function records, staged columns, then fragments.
+    let end = align(ex.DATA_END.value as number);
+    const take = (n: number): number => {
+      const at = end;
+      end = align(end + n);
+      return at;
+    };
+    const outSize = bufferSize(chunks);
+    this.out = take(outSize);
+    const fixed = fixedFragments(this.fw.details);
+    const constants = take(fixed.length * 8);
+    const fills = take(16 + FRAME_COLORS.length * PALETTE_SLOTS * 2 * 8);
+    const flameLevels = take((layout.flame.maxLevel + 1) * levelRecord);
+    const invLevels = take((layout.inverted.maxLevel + 1) * levelRecord);
+    const funcs = take(frames.funcs.length * (ex.FUNC_RECORD.value as number));
+    const asciiEscapes = take(128 * 8);
+    const columns = [take(4 * STAGE), take(4 * STAGE), take(STAGE), ...COLUMN_VALUES.map(() => take(8 * STAGE))];
+    let longest = 0;
+    // Room for every fragment: per function (a record is made only if a frame needs it) 6
+    // bytes a unit of label and name escaped, 4 a unit of the name's prefix table; 128
+    // bytes for each fill, row, fixed word and ASCII character.
+    let most = 128 * (fixed.length + 128 + FRAME_COLORS.length * PALETTE_SLOTS * 2 + 3 * (layout.flame.maxLevel + layout.inverted.maxLevel + 2));
+    for (const fn of frames.funcs) {
+      most += 6 * fn.label.length + 10 * fn.key.name.length + 128;
+      longest = Math.max(longest, fn.label.length + fn.key.name.length);
+    }
+    this.utf16 = take(2 * longest);
+    this.utf8 = take(3 * longest + 72);
+    this.heap = end;
+    memory.grow(Math.ceil((end + most) / PAGE));
+
+    const buffer = memory.buffer;
+    this.bytes = new Uint8Array(buffer);
+    this.text = Buffer.from(buffer);
+    this.view = new DataView(buffer);
+    this.buffer = this.bytes.subarray(this.out, this.out + outSize);
+    this.stage = {
+      level: new Int32Array(buffer, columns[0], STAGE),
+      func: new Int32Array(buffer, columns[1], STAGE),
+      color: new Uint8Array(buffer, columns[2], STAGE),
+      values: COLUMN_VALUES.map((_, k) => new Float64Array(buffer, columns[3 + k], STAGE)),
+    };
+
+    ex.init();
+    const fw = this.fw;
+    fixed.forEach((f, k) => this.putSlot(constants + k * 8, f));
+    for (let c = 0; c < 128; c++) this.putSlot(asciiEscapes + c * 8, fragment(escapeXml(String.fromCharCode(c))));
+    FRAME_COLORS.forEach((color, c) => {
+      const palette = PALETTES[color];
+      this.view.setUint32(fills + c * 4, palette.length, true);
+      palette.forEach((rgb, index) => {
+        const slot = fills + 16 + (c * PALETTE_SLOTS + index) * 16;
+        this.putSlot(slot, fw.fillFragment(rgbFill(rgb), false));
+        this.putSlot(slot + 8, fw.fillFragment(rgbFill(rgb), true));
+      });
+    });
+    for (const [flame, levels, maxLevel] of [
+      [true, flameLevels, layout.flame.maxLevel],
+      [false, invLevels, layout.inverted.maxLevel],
+    ] as const) {
+      for (let level = 0; level <= maxLevel; level++) {
+        const row = fw.row(level, flame);
+        const at = levels + level * levelRecord;
+        this.putSlot(at, row.open);
+        this.putSlot(at + 8, row.yWidth);
+        this.putSlot(at + 16, row.textY);
+      }
+    }
+    ex.section(columns[0], columns[1], columns[2], columns[3], columns[4], columns[5], columns[6], columns[7], columns[8]);
+    ex.configure(
+      opts.width,
+      frames.total,
+      opts.rowHeight,
+      fw.pad,
+      fw.cellPx,
+      frames.unit === 'samples',
+      layout.flame.height,
+      layout.inverted.top,
+      layout.inverted.height,
+      layout.inverted.maxLevel,
+      constants,
+      fills,
+      funcs,
+      flameLevels,
+      invLevels,
+      asciiEscapes,
+      this.heap,
+    );
+  }
+
+  /** As FrameWriter.writeFrames: frames `from` to `to` until the writer is full. */
+  writeFrames(w: ByteWriter, list: FrameColumns, from: number, to: number, flame: boolean): number {
+    const ex = this.exports;
+    let i = from;
+    while (i < to && !w.full) {
+      if (w.buf === this.buffer) {
+        if (list !== this.staged || i < this.stagedFrom || i >= this.stagedTo) this.stageFrames(list, i, to);
+        const base = this.stagedFrom;
+        i = base + ex.writeFrames(i - base, this.stagedTo - base, flame, this.out + w.pos, this.out + w.limit, this.out + this.buffer.length);
+        w.pos = ex.position() - this.out;
+        if (i === this.stagedTo || w.full) continue;
+        if (ex.stopped() === this.needFunc) {
+          this.prepare(list.func[i]);
+          continue;
+        }
+      }
+      // Left to JavaScript, or the buffer was outgrown for a big frame: JavaScript writes
+      // until the chunk is handed out and the writer is back in this memory.
+      const at = i;
+      i = this.fw.writeFrames(w, list, i, i + 1, flame);
+      this.framesLeftToJs += i - at;
+    }
+    return i;
+  }
+
+  /** Frames `from` to at most `to` of a section into the staged columns. */
+  private stageFrames(list: FrameColumns, from: number, to: number): void {
+    const end = Math.min(to, from + STAGE);
+    const s = this.stage;
+    s.level.set(list.level.subarray(from, end));
+    s.func.set(list.func.subarray(from, end));
+    s.color.set(list.color.subarray(from, end));
+    COLUMN_VALUES.forEach((name, k) => s.values[k].set(list[name].subarray(from, end)));
+    this.staged = list;
+    this.stagedFrom = from;
+    this.stagedTo = end;
+  }
+
+  /** A function's record (FuncBytes), made by the module from the label and name. */
+  private prepare(func: number): void {
+    const fn = this.frames.funcs[func];
+    const name = fn.key.name;
+    const labelEnd = this.utf16 + this.text.write(fn.label, this.utf16, 'utf16le');
+    this.text.write(name, labelEnd, 'utf16le');
+    this.exports.prepare(func, this.utf16, fn.label.length, labelEnd, name.length, name.includes(':'), this.utf8);
+  }
+
+  /** sha1Share, computed by the module (for the frames that JavaScript writes). */
+  labelShare(label: string): number {
+    this.text.write(label, this.utf16, 'utf16le');
+    return this.exports.labelShare16(this.utf16, label.length, this.utf8);
+  }
+
+  /** layout.ts's isWide as the module has it (for tests). */
+  isWide(c: number): boolean {
+    return this.exports.isWide(c) !== 0;
+  }
+
+  /** A fragment copied into the heap, and its offset and length into a slot. */
+  private putSlot(slot: number, f: Fragment): void {
+    const at = this.heap;
+    this.bytes.set(new Uint8Array(f.words.buffer, f.words.byteOffset, f.length), at);
+    // The writer reads fragments 8 bytes at a time: a fragment's last word may run 7 past it.
+    this.heap = align(at + f.length) + 8;
+    this.view.setUint32(slot, at, true);
+    this.view.setUint32(slot + 4, f.length, true);
+  }
+}
+
+/** The double columns, in the order of the module's `section` arguments after level, func and color. */
+const COLUMN_VALUES = ['x', 'w', 'cc', 'nc', 'tt', 'ct'] as const;
+
+const encoder = new TextEncoder();
+
+function align(n: number): number {
+  return (n + 7) & ~7;
+}
