@@ -40,8 +40,10 @@ const BUDGET = {
   startup: 1.5,
   renderWrite: 3,
   /**
-   * The budget is about big outputs. Below this, a fixed ~20 ms of the renderer's JIT warm-up
-   * dwarfs a write of a few ms (page cache), so the ratio says nothing about rendering speed.
+   * The budget is about big outputs. Below this, the render's fixed ~10 ms (compiling and
+   * filling the frame writer's WebAssembly memory, the layout, the header) dwarfs a write of
+   * a few ms into the page cache, so the ratio says little about rendering speed. At 10 MB
+   * it still does: the README's performance section says how much.
    */
   renderWriteMinBytes: 10e6,
   linear: 2.2,
