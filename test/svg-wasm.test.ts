@@ -211,8 +211,8 @@ test('without WebAssembly (node --jitless) the CLI writes the same SVG with Java
   const dir = mkdtempSync(join(tmpdir(), 'flameprof-jitless-'));
   const dump = join(fixtures, 'textproc.prof');
   const cli = join(root, 'bin', 'flameprof.js');
-  execFileSync(process.execPath, [cli, '--threshold', '0.01', '-o', join(dir, 'wasm.svg'), dump]);
-  execFileSync(process.execPath, ['--jitless', cli, '--threshold', '0.01', '-o', join(dir, 'js.svg'), dump]);
+  execFileSync(process.execPath, [cli, '--threshold', '0.01', '-o', join(dir, 'wasm.svg'), dump], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['--jitless', cli, '--threshold', '0.01', '-o', join(dir, 'js.svg'), dump], { stdio: 'pipe' });
   const wasm = readFileSync(join(dir, 'wasm.svg'));
   expect(wasm.length).toBeGreaterThan(10000);
   expect(wasm.equals(readFileSync(join(dir, 'js.svg')))).toBe(true);

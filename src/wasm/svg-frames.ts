@@ -8,11 +8,13 @@
  * catches up). WebAssembly is compiled before it runs, so the first frame is as fast as
  * the last.
  *
- * It knows no text: every fragment (labels, markup, the units' words) is written into
- * memory by src/render/svg-frames-wasm.ts, which also says where everything is. A frame
- * that needs what only JavaScript has (a function not yet prepared, a number off the fast
- * paths, a name that must be measured) stops the loop, and the caller writes that frame
- * with the JavaScript writer.
+ * It knows no words: the markup's fragments, the units' words and each ASCII character's
+ * escape are written into memory by src/render/svg-frames-wasm.ts, which also says where
+ * everything is, and hands over a function's label and name (UTF-16) when a frame first
+ * needs them (STOP_NEED_FUNC, then `prepare`). A frame that needs what only JavaScript has
+ * (a number out of range, a name with wide characters that must be cut, more room than
+ * the buffer has) stops the loop, and the caller writes that frame with the JavaScript
+ * writer.
  *
  * Memory (all offsets in bytes; the layout below DATA_END is ours, the rest the caller's):
  * a fragment slot is two u32s, offset and length; fragments may be read up to 7 bytes past
