@@ -12,10 +12,9 @@
  */
 import { FRAME_COLORS, type FrameColumns, type FrameSet } from '../frames';
 import { Colorizer, PALETTES, rgbFill, type Layout } from '../layout';
-import { bufferSize, fragment, type ByteWriter, type ChunkOptions, type Fragment } from './bytes';
+import { bufferSize, type ByteWriter, type ChunkOptions, type Fragment } from './bytes';
 import type { SvgOptions } from './svg';
-import { FrameWriter, fixedFragments } from './svg-frames';
-import { escapeXml } from './xml';
+import { ASCII_ESCAPES, FrameWriter, fixedFragments } from './svg-frames';
 import { SVG_FRAMES_WASM } from './svg-frames-binary';
 
 /** What src/wasm/svg-frames.ts exports. */
@@ -170,7 +169,7 @@ export class WasmFrameWriter {
     ex.init();
     const fw = this.fw;
     fixed.forEach((f, k) => this.putSlot(constants + k * 8, f));
-    for (let c = 0; c < 128; c++) this.putSlot(asciiEscapes + c * 8, fragment(escapeXml(String.fromCharCode(c))));
+    ASCII_ESCAPES.forEach((f, c) => this.putSlot(asciiEscapes + c * 8, f));
     FRAME_COLORS.forEach((color, c) => {
       const palette = PALETTES[color];
       this.view.setUint32(fills + c * 4, palette.length, true);
@@ -285,8 +284,6 @@ export class WasmFrameWriter {
 
 /** The double columns, in the order of the module's `section` arguments after level, func and color. */
 const COLUMN_VALUES = ['x', 'w', 'cc', 'nc', 'tt', 'ct'] as const;
-
-const encoder = new TextEncoder();
 
 function align(n: number): number {
   return (n + 7) & ~7;

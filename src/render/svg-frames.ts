@@ -18,7 +18,6 @@ import {
   putNumber,
   putPadded,
   putUint,
-  utf8,
   type Fragment,
 } from './bytes';
 import type { SvgOptions } from './svg';
@@ -320,13 +319,13 @@ export class FrameWriter {
 }
 
 
-/** Bytes of each ASCII character once escaped by escapeXml and encoded (`&` is 5: `&amp;`). */
-const ASCII_ESCAPED = Uint8Array.from({ length: 128 }, (_, c) => utf8(escapeXml(String.fromCharCode(c))).length);
+/** Each ASCII character as escapeXml escapes it, encoded (`&` is 5 bytes: `&amp;`); the WebAssembly writer escapes by these too. */
+export const ASCII_ESCAPES: readonly Fragment[] = Array.from({ length: 128 }, (_, c) => fragment(escapeXml(String.fromCharCode(c))));
 
 /** Bytes of one UTF-16 code unit (not a surrogate) once escaped by escapeXml and encoded. */
 function escapedLength(c: number): number {
   // Above ASCII only U+FFFE and U+FFFF are replaced, by U+FFFD: three bytes either way.
-  return c < 0x80 ? ASCII_ESCAPED[c] : c < 0x800 ? 2 : 3;
+  return c < 0x80 ? ASCII_ESCAPES[c].length : c < 0x800 ? 2 : 3;
 }
 
 /**
