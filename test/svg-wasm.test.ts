@@ -142,6 +142,9 @@ test('names of every kind: escaped, wide, astral, lone surrogates, holding ":", 
   }
   const set = namedSet(names, rand);
   for (const g of GEOMETRIES) expectSame(set, { ...g, title: 'names' });
+  // A library user's labels need not end with the name (the module then finds the name apart).
+  const relabelled: FrameSet = { ...set, funcs: set.funcs.map((f, i) => ({ key: f.key, label: i % 2 ? `#${i} ${f.key.name} (own label)` : f.label })) };
+  for (const g of GEOMETRIES) expectSame(relabelled, { ...g, title: 'relabelled' });
 });
 
 test('numbers off the fast paths are left to JavaScript, and come out the same', () => {

@@ -1,7 +1,7 @@
 /**
  * The SVG's frames written by WebAssembly (src/wasm/svg-frames.ts, compiled by the build):
  * this module lays out its memory, fills it with what JavaScript knows (the columns, every
- * fragment of text, each function's record when a frame first needs it) and drives it.
+ * fragment of text, every function's label and name) and drives it.
  *
  * Why at all: in a fresh process the JavaScript writer runs its first ~5,000 frames in the
  * interpreter while the optimizing compiler catches up, half of a big render's time.
@@ -20,8 +20,8 @@ import { SVG_FRAMES_WASM } from './svg-frames-binary';
 /** What src/wasm/svg-frames.ts exports. */
 interface FrameExports {
   readonly DATA_END: WebAssembly.Global;
-  readonly STOP_NEED_FUNC: WebAssembly.Global;
   readonly FUNC_RECORD: WebAssembly.Global;
+  readonly TEXT_RECORD: WebAssembly.Global;
   readonly LEVEL_RECORD: WebAssembly.Global;
   init(): void;
   configure(
@@ -41,15 +41,15 @@ interface FrameExports {
     flameLevels: number,
     invLevels: number,
     asciiEscapes: number,
+    texts: number,
+    scratch: number,
     heap: number,
   ): void;
-  prepare(func: number, label: number, labelUnits: number, name: number, nameUnits: number, dataN: boolean, scratch: number): void;
-  labelShare16(label: number, units: number, scratch: number): number;
+  labelShare16(label: number, units: number): number;
   isWide(c: number): number;
   section(level: number, func: number, color: number, x: number, w: number, cc: number, nc: number, tt: number, ct: number): void;
   writeFrames(from: number, to: number, flame: boolean, pos: number, limit: number, end: number): number;
   position(): number;
-  stopped(): number;
 }
 
 /** Palette slots per colour class in the fill table (the longest palette has 7). */
@@ -88,17 +88,15 @@ export class WasmFrameWriter {
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
   private readonly out: number;
-  private readonly needFunc: number;
-  /** For writing labels and names into memory as UTF-16 (a native copy). */
+  /** For writing labels into memory as UTF-16 (a native copy). */
   private readonly text: Buffer;
   /** The staged columns' places, and which frames of which section they hold. */
   private readonly stage: { level: Int32Array; func: Int32Array; color: Uint8Array; values: Float64Array[] };
   private staged: FrameColumns | undefined;
   private stagedFrom = 0;
   private stagedTo = 0;
-  /** Where a function's label and name go as UTF-16, and the label's UTF-8 to be hashed. */
+  /** Where a label goes as UTF-16 to be hashed for a frame that JavaScript writes. */
   private readonly utf16: number;
-  private readonly utf8: number;
   /** Next free byte for fragments, until the module takes over (configure). */
   private heap: number;
 
@@ -120,7 +118,6 @@ export class WasmFrameWriter {
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as FrameExports;
     this.exports = ex;
     this.fw = new FrameWriter(frames, opts, layout, unit, new Colorizer((label) => this.labelShare(label)));
-    this.needFunc = ex.STOP_NEED_FUNC.value as number;
     const levelRecord = ex.LEVEL_RECORD.value as number;
 
     // The layout: output area, fixed tables, function records, staged columns, then fragments.
@@ -140,17 +137,49 @@ export class WasmFrameWriter {
     const funcs = take(frames.funcs.length * (ex.FUNC_RECORD.value as number));
     const asciiEscapes = take(128 * 8);
     const columns = [take(4 * STAGE), take(4 * STAGE), take(STAGE), ...COLUMN_VALUES.map(() => take(8 * STAGE))];
+    // Every function's label and name as UTF-16, in one string written in one copy: the name
+    // is where a label ends with it (a pstats function's label is file:line:name), else after
+    // all the labels. What the module reads: each one's place (TEXT_RECORD), by function.
+    const funcCount = frames.funcs.length;
+    const fields = (ex.TEXT_RECORD.value as number) / 4;
+    const texts = take(funcCount * fields * 4);
+    const where = new Uint32Array(funcCount * fields);
+    const labels = new Array<string>(funcCount);
+    const names: string[] = [];
+    let units = 0;
     let longest = 0;
     // Room for every fragment: per function (a record is made only if a frame needs it) 6
     // bytes a unit of label and name escaped, 4 a unit of the name's prefix table; 128
     // bytes for each fill, row, fixed word and ASCII character.
     let most = 128 * (fixed.length + 128 + FRAME_COLORS.length * PALETTE_SLOTS * 2 + 3 * (layout.flame.maxLevel + layout.inverted.maxLevel + 2));
-    for (const fn of frames.funcs) {
-      most += 6 * fn.label.length + 10 * fn.key.name.length + 128;
-      longest = Math.max(longest, fn.label.length + fn.key.name.length);
+    for (let k = 0; k < funcCount; k++) {
+      const fn = frames.funcs[k];
+      const label = fn.label;
+      labels[k] = label;
+      units += label.length;
+      longest = Math.max(longest, label.length);
+      most += 6 * label.length + 10 * fn.key.name.length + 128;
     }
+    for (let k = 0, labelAt = 0; k < funcCount; k++) {
+      const fn = frames.funcs[k];
+      const name = fn.key.name;
+      const at = k * fields;
+      where[at] = labelAt; // T_LABEL, in units for now
+      where[at + 1] = fn.label.length;
+      labelAt += fn.label.length;
+      if (fn.label.endsWith(name)) {
+        where[at + 2] = labelAt - name.length;
+      } else {
+        where[at + 2] = units;
+        units += name.length;
+        names.push(name);
+      }
+      where[at + 3] = name.length;
+      where[at + 4] = name.includes(':') ? 1 : 0;
+    }
+    const textArea = take(2 * units);
     this.utf16 = take(2 * longest);
-    this.utf8 = take(3 * longest + 72);
+    const scratch = take(3 * longest + 72);
     this.heap = end;
     memory.grow(Math.ceil((end + most) / PAGE));
 
@@ -167,6 +196,12 @@ export class WasmFrameWriter {
     };
 
     ex.init();
+    for (let at = 0; at < where.length; at += fields) {
+      where[at] = textArea + 2 * where[at];
+      where[at + 2] = textArea + 2 * where[at + 2];
+    }
+    this.bytes.set(new Uint8Array(where.buffer), texts);
+    this.text.write(labels.join('') + names.join(''), textArea, 'utf16le');
     const fw = this.fw;
     fixed.forEach((f, k) => this.putSlot(constants + k * 8, f));
     ASCII_ESCAPES.forEach((f, c) => this.putSlot(asciiEscapes + c * 8, f));
@@ -209,6 +244,8 @@ export class WasmFrameWriter {
       flameLevels,
       invLevels,
       asciiEscapes,
+      texts,
+      scratch,
       this.heap,
     );
   }
@@ -224,10 +261,6 @@ export class WasmFrameWriter {
         i = base + ex.writeFrames(i - base, this.stagedTo - base, flame, this.out + w.pos, this.out + w.limit, this.out + this.buffer.length);
         w.pos = ex.position() - this.out;
         if (i === this.stagedTo || w.full) continue;
-        if (ex.stopped() === this.needFunc) {
-          this.prepare(list.func[i]);
-          continue;
-        }
       }
       // Left to JavaScript, or the buffer was outgrown for a big frame: JavaScript writes
       // until the chunk is handed out and the writer is back in this memory.
@@ -251,19 +284,10 @@ export class WasmFrameWriter {
     this.stagedTo = end;
   }
 
-  /** A function's record (FuncBytes), made by the module from the label and name. */
-  private prepare(func: number): void {
-    const fn = this.frames.funcs[func];
-    const name = fn.key.name;
-    const labelEnd = this.utf16 + this.text.write(fn.label, this.utf16, 'utf16le');
-    this.text.write(name, labelEnd, 'utf16le');
-    this.exports.prepare(func, this.utf16, fn.label.length, labelEnd, name.length, name.includes(':'), this.utf8);
-  }
-
   /** sha1Share, computed by the module (for the frames that JavaScript writes). */
   labelShare(label: string): number {
     this.text.write(label, this.utf16, 'utf16le');
-    return this.exports.labelShare16(this.utf16, label.length, this.utf8);
+    return this.exports.labelShare16(this.utf16, label.length);
   }
 
   /** layout.ts's isWide as the module has it (for tests). */

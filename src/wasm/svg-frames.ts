@@ -8,10 +8,10 @@
  * catches up). WebAssembly is compiled before it runs, so the first frame is as fast as
  * the last.
  *
- * It knows no words: the markup's fragments, the units' words and each ASCII character's
- * escape are written into memory by src/render/svg-frames-wasm.ts, which also says where
- * everything is, and hands over a function's label and name (UTF-16) when a frame first
- * needs them (STOP_NEED_FUNC, then `prepare`). A frame that needs what only JavaScript has
+ * It knows no words: the markup's fragments, the units' words, each ASCII character's
+ * escape and every function's label and name (UTF-16) are written into memory by
+ * src/render/svg-frames-wasm.ts, which also says where everything is. A function's record
+ * is made from its label and name when a frame first needs it. A frame that needs what only JavaScript has
  * (a number out of range, a name with wide characters that must be cut, more room than
  * the buffer has) stops the loop, and the caller writes that frame with the JavaScript
  * writer.
@@ -28,9 +28,8 @@ const POW10: u32 = QUADS + 40000; // 1e0..1e20 as f64
 const SHA_W: u32 = POW10 + 21 * 8; // SHA-1's message schedule, 80 u32
 export const DATA_END: u32 = SHA_W + 80 * 4;
 
-/** Why `writeFrames` stopped before `to` with room left. */
-export const STOP_NEED_FUNC: i32 = 1; // the frame's function is not prepared: prepare it, call again
-export const STOP_SLOW: i32 = 2; // write this frame with the JavaScript writer
+/** What `frame` returns for a frame to be written by the JavaScript writer. */
+const SLOW: u32 = 0;
 
 /** Fixed fragments, by slot number (the caller writes them in this order). */
 const C_DATA_W = 0;
@@ -71,6 +70,14 @@ const F_SIZE = 28; // u32: room the function's own fragments may need
 const F_SHARE = 32; // f64: where the label's hash falls in a palette, [0, 1)
 export const FUNC_RECORD: u32 = 40;
 
+/** Where a function's text is (the caller's table, by function): u32 fields. */
+const T_LABEL = 0; // offset of the label's UTF-16 units
+const T_LABEL_UNITS = 4;
+const T_NAME = 8; // offset of the name's units (often the label's tail)
+const T_NAME_UNITS = 12;
+const T_DATA_N = 16; // 1 if the name holds a ':' (the frame carries data-n)
+export const TEXT_RECORD: u32 = 20;
+
 /** A row's record, by section and level: three slots. */
 const L_OPEN = 0;
 const L_Y_WIDTH = 8;
@@ -99,6 +106,10 @@ let flameLevels: u32 = 0;
 let invLevels: u32 = 0;
 /** 128 slots: each ASCII character as escapeXml escapes it, encoded. */
 let asciiEscapes: u32 = 0;
+/** TEXT_RECORD per function: where its label and name are. */
+let texts: u32 = 0;
+/** Room for a label's UTF-8 to be hashed: 3 bytes a unit of the longest, and 72 more. */
+let scratch: u32 = 0;
 /** Next free byte for the fragments of functions (`prepare`), 8-aligned. */
 let heap: u32 = 0;
 
@@ -115,7 +126,6 @@ let cCt: u32 = 0;
 
 // Results of `writeFrames`.
 let outPos: u32 = 0;
-let stopReason: i32 = 0;
 
 export function init(): void {
   for (let n: u32 = 0; n < 100; n++) store<u16>(PAIRS + n * 2, (48 + n / 10) | ((48 + (n % 10)) << 8));
@@ -151,6 +161,8 @@ export function configure(
   flameLevels_: u32,
   invLevels_: u32,
   asciiEscapes_: u32,
+  texts_: u32,
+  scratch_: u32,
   heap_: u32,
 ): void {
   width = width_;
@@ -169,6 +181,8 @@ export function configure(
   flameLevels = flameLevels_;
   invLevels = invLevels_;
   asciiEscapes = asciiEscapes_;
+  texts = texts_;
+  scratch = scratch_;
   heap = heap_;
 }
 
@@ -176,11 +190,17 @@ export function configure(
  * A function's record (FuncBytes in svg-frames.ts), from its label and name as UTF-16 code
  * units: the escaped label for `<title>`, the escaped name for `<text>` with the bytes of
  * its every prefix, and its colour's share. Here because the same in JavaScript, five
- * thousand times in a fresh process, cost ~10 µs a function. `scratch` takes the label's
- * UTF-8 for hashing (3 bytes a unit and 72 more).
+ * thousand times in a fresh process, cost ~10 µs a function; and made here when a frame
+ * first needs it, rather than by a call from JavaScript, which cost ~4 µs more.
  */
-export function prepare(func: u32, label: u32, labelUnits: u32, name: u32, nameUnits: u32, dataN: bool, scratch: u32): void {
+function prepare(func: u32): void {
   const rec = funcs + func * FUNC_RECORD;
+  const text = texts + func * TEXT_RECORD;
+  const label = load<u32>(text, T_LABEL);
+  const labelUnits = load<u32>(text, T_LABEL_UNITS);
+  const name = load<u32>(text, T_NAME);
+  const nameUnits = load<u32>(text, T_NAME_UNITS);
+  const dataN = load<u32>(text, T_DATA_N) != 0;
   let at = heap;
   let pos = putSlot(at, constant(C_QUOTE));
   if (dataN) {
@@ -309,7 +329,7 @@ function putCodePoint(pos: u32, c: u32): u32 {
 }
 
 /** `labelShare` of UTF-16 units (for the frames that JavaScript writes). */
-export function labelShare16(label: u32, units: u32, scratch: u32): f64 {
+export function labelShare16(label: u32, units: u32): f64 {
   return labelShare(scratch, putUtf8(scratch, label, units) - scratch);
 }
 
@@ -330,21 +350,16 @@ export function position(): u32 {
   return outPos;
 }
 
-export function stopped(): i32 {
-  return stopReason;
-}
-
 /**
  * Frames `from` to `to` of the current section, written from `pos` until `pos` reaches
- * `limit` or a frame needs JavaScript (`stopped` says which); never past `end`. Returns the
- * next frame to write; `position` is where its bytes go.
+ * `limit` or a frame needs JavaScript; never past `end`. Returns the next frame to write;
+ * `position` is where its bytes go.
  */
 export function writeFrames(from: u32, to: u32, flame: bool, pos: u32, limit: u32, end: u32): u32 {
   let i = from;
-  stopReason = 0;
   while (i < to && pos < limit) {
     const next = frame(pos, i, flame, end);
-    if (next == 0) break;
+    if (next == SLOW) break;
     pos = next;
     i++;
   }
@@ -352,12 +367,12 @@ export function writeFrames(from: u32, to: u32, flame: bool, pos: u32, limit: u3
   return i;
 }
 
-/** One frame, as FrameWriter.frame writes it; 0 (with `stopReason`) if it must not be done here. */
+/** One frame, as FrameWriter.frame writes it; SLOW if it must not be done here. */
 function frame(pos: u32, i: u32, flame: bool, end: u32): u32 {
   const func = load<u32>(cFunc + i * 4);
   const rec = funcs + func * FUNC_RECORD;
-  if (load<u32>(rec, F_READY) == 0) return stop(STOP_NEED_FUNC);
-  if (<u64>pos + FRAME_MAX + load<u32>(rec, F_SIZE) > <u64>end) return stop(STOP_SLOW);
+  if (load<u32>(rec, F_READY) == 0) prepare(func);
+  if (<u64>pos + FRAME_MAX + load<u32>(rec, F_SIZE) > <u64>end) return SLOW;
 
   const level = load<i32>(cLevel + i * 4);
   const x = (load<f64>(cX + i * 8) * width) / total;
@@ -375,33 +390,27 @@ function frame(pos: u32, i: u32, flame: bool, end: u32): u32 {
   if (w != rawW - 1) {
     pos = putSlot(pos, constant(C_DATA_W));
     pos = putFixed(pos, rawW);
-    if (pos == 0) return stop(STOP_SLOW);
+    if (pos == 0) return SLOW;
   }
   pos = putSlot(pos, rec + F_HEAD);
   pos = putShare(pos, flame ? ct : tt);
-  if (pos == 0) return stop(STOP_SLOW);
+  if (pos == 0) return SLOW;
   pos = putSlot(pos, constant(C_DASH));
   pos = putDetails(pos, i, flame, level, color, ct, tt);
-  if (pos == 0) return stop(STOP_SLOW);
+  if (pos == 0) return SLOW;
   pos = putSlot(pos, constant(C_RECT_X));
   pos = putFixed(pos, x);
-  if (pos == 0) return stop(STOP_SLOW);
+  if (pos == 0) return SLOW;
   pos = putSlot(pos, row + L_Y_WIDTH);
   pos = putFixed(pos, w);
-  if (pos == 0) return stop(STOP_SLOW);
+  if (pos == 0) return SLOW;
   const text = !(cells < 3);
   pos = putSlot(pos, fill(color, load<f64>(rec, F_SHARE), text));
   if (!text) return pos;
   pos = putFixed(pos, textX);
-  if (pos == 0) return stop(STOP_SLOW);
+  if (pos == 0) return SLOW;
   pos = putSlot(pos, row + L_TEXT_Y);
   return putName(pos, rec, cells);
-}
-
-@inline
-function stop(reason: i32): u32 {
-  stopReason = reason;
-  return 0;
 }
 
 @inline
@@ -485,7 +494,7 @@ function putName(pos: u32, rec: u32, cells: f64): u32 {
   if (cut == 0) {
     // Wide characters: fitLabel measures them, unless the box is wide enough for anything.
     if (units * 2 <= cells) return putSlot(pos, rec + F_TEXT);
-    return stop(STOP_SLOW);
+    return SLOW;
   }
   if (units <= cells) return putSlot(pos, rec + F_TEXT);
   const n = load<u32>(cut + (<u32>cells - 2) * 4);
