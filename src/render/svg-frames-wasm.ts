@@ -108,7 +108,7 @@ export class WasmFrameWriter {
 
   private constructor(
     module: WebAssembly.Module,
-    private readonly frames: FrameSet,
+    frames: FrameSet,
     opts: SvgOptions,
     layout: Layout,
     unit: string,
@@ -139,7 +139,8 @@ export class WasmFrameWriter {
     const columns = [take(4 * STAGE), take(4 * STAGE), take(STAGE), ...COLUMN_VALUES.map(() => take(8 * STAGE))];
     // Every function's label and name as UTF-16, in one string written in one copy: the name
     // is where a label ends with it (a pstats function's label is file:line:name), else after
-    // all the labels. What the module reads: each one's place (TEXT_RECORD), by function.
+    // all the labels. What the module reads: a TEXT_RECORD per function, its u32 fields in
+    // the order of T_LABEL, T_LABEL_UNITS, T_NAME, T_NAME_UNITS, T_DATA_N there.
     const funcCount = frames.funcs.length;
     const fields = (ex.TEXT_RECORD.value as number) / 4;
     const texts = take(funcCount * fields * 4);

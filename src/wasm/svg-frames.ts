@@ -11,10 +11,10 @@
  * It knows no words: the markup's fragments, the units' words, each ASCII character's
  * escape and every function's label and name (UTF-16) are written into memory by
  * src/render/svg-frames-wasm.ts, which also says where everything is. A function's record
- * is made from its label and name when a frame first needs it. A frame that needs what only JavaScript has
- * (a number out of range, a name with wide characters that must be cut, more room than
- * the buffer has) stops the loop, and the caller writes that frame with the JavaScript
- * writer.
+ * is made from its label and name when a frame first needs it. A frame that needs what
+ * only JavaScript has (a number out of range, a name with wide characters that must be
+ * cut, more room than the buffer has) stops the loop, and the caller writes that frame
+ * with the JavaScript writer.
  *
  * Memory (all offsets in bytes; the layout below DATA_END is ours, the rest the caller's):
  * a fragment slot is two u32s, offset and length; fragments may be read up to 7 bytes past
