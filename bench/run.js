@@ -251,6 +251,9 @@ function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = now();
   console.log(`flameprof benchmark: node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+  const { engineAvailable } = require(path.join(root, 'dist', 'render', 'svg-frames-compiled.js'));
+  const engine = engineAvailable('native') ? 'the native addon' : engineAvailable('wasm') ? 'WebAssembly' : 'JavaScript';
+  console.log(`SVG frames written by ${engine}${process.env.FLAMEPROF_NO_NATIVE ? ' (FLAMEPROF_NO_NATIVE is set)' : ''}`);
   if (only.has('startup') || only.has('table')) {
     const bare = startup();
     if (only.has('table')) budgets(table(bare));

@@ -36,6 +36,8 @@ const binaryText =
   `export const SVG_FRAMES_WASM = '${wasm.toString('base64')}';\n`;
 // Rewritten only when it changes, so that tools watching src/ are not woken for nothing.
 if (!fs.existsSync(binary) || fs.readFileSync(binary, 'utf8') !== binaryText) fs.writeFileSync(binary, binaryText);
+// The native frame writer, where it is missing or older than its source (the install builds it).
+execFileSync(process.execPath, [path.join(__dirname, 'build-native.js'), '--if-stale'], { stdio: 'inherit' });
 // The bundle first, written to a temporary name and renamed, so that tests spawning the CLI
 // never see a half-written file.
 const bundle = path.join(root, 'dist/cli.bundle.js');

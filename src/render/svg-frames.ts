@@ -1,7 +1,7 @@
 /**
  * The SVG's frames in JavaScript: one `<g>` per frame, written as bytes (./bytes.ts) into
- * the renderer's buffer. The reference for the WebAssembly writer (./svg-frames-wasm.ts),
- * which must write the same bytes, and its fallback for every frame it leaves to us.
+ * the renderer's buffer. The reference for the compiled writers (./svg-frames-compiled.ts),
+ * which must write the same bytes, and their fallback for every frame they leave to us.
  */
 import { FrameColumns, GUESSED, FRAME_COLORS, type Frame, type FrameSet } from '../frames';
 import { CELL_WIDTH, Colorizer, columnBox, fitLabel, isWide, rowY, type Box, type Layout } from '../layout';

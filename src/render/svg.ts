@@ -5,15 +5,15 @@
  * the reference's).
  *
  * The header is built from escaped string templates; the frames, 100,000s at low
- * thresholds, are written as bytes (./svg-frames.ts, and the same bytes by WebAssembly in
- * ./svg-frames-wasm.ts) and yielded in chunks. An XML builder is ~100x slower, string
+ * thresholds, are written as bytes (./svg-frames.ts, and the same bytes by compiled code
+ * driven by ./svg-frames-compiled.ts) and yielded in chunks. An XML builder is ~100x slower, string
  * templates ~3x.
  */
 import { columnsOf, type FrameSet } from '../frames';
 import { CELL_WIDTH, fitLabel, layoutSections, type Geometry } from '../layout';
 import { ByteWriter, utf8, type ChunkOptions } from './bytes';
 import { FrameWriter, primeFrames, primeNumbers } from './svg-frames';
-import { WasmFrameWriter } from './svg-frames-wasm';
+import { CompiledFrameWriter } from './svg-frames-compiled';
 import { viewerScript } from './viewer';
 import { escapeXml } from './xml';
 
@@ -41,16 +41,17 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
 }
 
 /**
- * Which code writes the frames: WebAssembly where the runtime has it (the default), or
- * JavaScript alone. Both write the same bytes; tests compare them.
+ * Which code writes the frames: the native addon where it was built (the default), else
+ * WebAssembly where the runtime has it, else JavaScript; 'wasm' skips the addon, 'js' both.
+ * All write the same bytes; tests compare them.
  */
-export type FrameEngine = 'wasm' | 'js';
+export type FrameEngine = 'native' | 'wasm' | 'js';
 
 export function* renderSvg(
   frames: FrameSet,
   opts: SvgOptions,
   chunks: ChunkOptions = {},
-  engine: FrameEngine = 'wasm',
+  engine: FrameEngine = 'native',
 ): Generator<Uint8Array> {
   const columns = columnsOf(frames);
   const layout = layoutSections(frames, opts, columns);
@@ -60,8 +61,8 @@ export function* renderSvg(
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
 
-  const wasm = engine === 'wasm' ? WasmFrameWriter.create(frames, opts, layout, unit, chunks) : undefined;
-  const w = new ByteWriter({ ...chunks, buffer: wasm?.buffer });
+  const compiled = engine === 'js' ? undefined : CompiledFrameWriter.create(frames, opts, layout, unit, chunks, engine);
+  const w = new ByteWriter({ ...chunks, buffer: compiled?.buffer });
   let out =
     `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n` +
     `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${opts.width}" height="${height}" ` +
@@ -79,7 +80,7 @@ export function* renderSvg(
   }
   w.text(out);
 
-  let writer: FrameWriter | WasmFrameWriter | undefined = wasm;
+  let writer: FrameWriter | CompiledFrameWriter | undefined = compiled;
   if (writer === undefined) {
     const fw = new FrameWriter(frames, opts, layout, unit);
     primeNumbers();

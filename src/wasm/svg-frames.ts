@@ -1,7 +1,8 @@
 /**
  * The SVG renderer's per-frame writer, in AssemblyScript, compiled to WebAssembly by the
  * build (scripts/build.js). It writes exactly the bytes of FrameWriter.frame in
- * src/render/svg-frames.ts, which stays the reference and the fallback.
+ * src/render/svg-frames.ts, which stays the reference and the fallback. The native addon
+ * (src/native/svg-frames.c) is this module in C, function for function: change both.
  *
  * Why: a fresh process spends half of a big render warming up JavaScript (its first
  * ~5,000 frames run in the interpreter at 5-8 µs each while the optimizing compiler
@@ -10,7 +11,7 @@
  *
  * It knows no words: the markup's fragments, the units' words, each ASCII character's
  * escape and every function's label and name (UTF-16) are written into memory by
- * src/render/svg-frames-wasm.ts, which also says where everything is. A function's record
+ * src/render/svg-frames-compiled.ts, which also says where everything is. A function's record
  * is made from its label and name when a frame first needs it. A frame that needs what
  * only JavaScript has (a number out of range, a name with wide characters that must be
  * cut, more room than the buffer has) stops the loop, and the caller writes that frame
@@ -251,7 +252,7 @@ function cutTable(at: u32, name: u32, units: u32): bool {
   return true;
 }
 
-/** layout.ts's isWide (test/svg-wasm.test.ts compares them at every code point). */
+/** layout.ts's isWide (test/svg-compiled.test.ts compares them at every code point). */
 export function isWide(c: u32): bool {
   return (
     c >= 0x1100 &&

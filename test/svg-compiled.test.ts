@@ -1,7 +1,8 @@
 /**
- * The WebAssembly frame writer (src/wasm/svg-frames.ts through src/render/svg-frames-wasm.ts)
- * must write exactly the bytes of the JavaScript one (src/render/svg-frames.ts), which the
- * reference tests hold to flameprof's own output. Every case renders both and compares bytes:
+ * The compiled frame writers, native (src/native/svg-frames.c) and WebAssembly
+ * (src/wasm/svg-frames.ts), both driven by src/render/svg-frames-compiled.ts, must write
+ * exactly the bytes of the JavaScript one (src/render/svg-frames.ts), which the reference
+ * tests hold to flameprof's own output. Every case renders all three and compares bytes:
  * real dumps and sampled stacks at several geometries, names of every kind (escaping, wide
  * characters, surrogates, cut labels, SHA-1's padding at every label length), numbers off
  * the fast paths (which the module leaves to JavaScript), and chunk sizes down to one byte.
@@ -15,9 +16,9 @@ import type { Frame, FrameSet } from '../src/frames';
 import { columnsOf } from '../src/frames';
 import { isWide, layoutSections, sha1Share } from '../src/layout';
 import { ByteWriter, type ChunkOptions } from '../src/render/bytes';
-import { renderSvg, type SvgOptions } from '../src/render/svg';
+import { renderSvg, type FrameEngine, type SvgOptions } from '../src/render/svg';
 import { FrameWriter } from '../src/render/svg-frames';
-import { WasmFrameWriter } from '../src/render/svg-frames-wasm';
+import { CompiledFrameWriter, engineAvailable, type CompiledEngine } from '../src/render/svg-frames-compiled';
 import { prng } from './helpers/prng';
 
 const root = join(__dirname, '..');
@@ -29,29 +30,40 @@ const GEOMETRIES: Array<Omit<SvgOptions, 'title'> & { threshold: number }> = [
   { width: 1917, rowHeight: 13, fontSize: 7, js: true, threshold: 0.01 },
 ];
 
-function bytes(frames: FrameSet, opts: SvgOptions, engine: 'wasm' | 'js', chunks: ChunkOptions = {}): Buffer {
+const COMPILED: CompiledEngine[] = ['native', 'wasm'];
+
+function bytes(frames: FrameSet, opts: SvgOptions, engine: FrameEngine, chunks: ChunkOptions = {}): Buffer {
   return Buffer.concat([...renderSvg(frames, opts, chunks, engine)].map((c) => Buffer.from(c)));
 }
 
-/** The two writers' outputs, compared as bytes (a failure shows where they part). */
+/** Each compiled writer's output against JavaScript's, as bytes (a failure shows where they part). */
 function expectSame(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): void {
   const js = bytes(frames, opts, 'js');
-  const wasm = bytes(frames, opts, 'wasm', chunks);
-  if (!wasm.equals(js)) {
-    let at = 0;
-    while (wasm[at] === js[at]) at++;
-    expect(wasm.subarray(Math.max(0, at - 200), at + 100).toString()).toBe(js.subarray(Math.max(0, at - 200), at + 100).toString());
+  for (const engine of COMPILED) {
+    const out = bytes(frames, opts, engine, chunks);
+    if (!out.equals(js)) {
+      let at = 0;
+      while (out[at] === js[at]) at++;
+      expect([engine, out.subarray(Math.max(0, at - 200), at + 100).toString()]).toEqual([engine, js.subarray(Math.max(0, at - 200), at + 100).toString()]);
+    }
+    expect([engine, out.equals(js)]).toEqual([engine, true]);
   }
-  expect(wasm.equals(js)).toBe(true);
 }
 
-/** Frames of a section written by a writer alone, with how many the module left to JavaScript. */
-function writeSection(frames: FrameSet, opts: SvgOptions, engine: 'wasm' | 'js'): { out: Buffer; js: number } {
+/** A compiled writer of the engine asked for, and no other. */
+function compiled(frames: FrameSet, opts: SvgOptions, layout = layoutSections(frames, opts), engine: CompiledEngine): CompiledFrameWriter {
+  const writer = CompiledFrameWriter.create(frames, opts, layout, 's', {}, engine)!;
+  expect(writer.engine).toBe(engine);
+  return writer;
+}
+
+/** Frames of a section written by a writer alone, with how many the compiled code left to JavaScript. */
+function writeSection(frames: FrameSet, opts: SvgOptions, engine: FrameEngine): { out: Buffer; js: number } {
   const columns = columnsOf(frames);
   const layout = layoutSections(frames, opts, columns);
-  const wasm = WasmFrameWriter.create(frames, opts, layout, 's', {});
-  const writer = engine === 'wasm' ? wasm! : new FrameWriter(frames, opts, layout, 's');
-  const w = new ByteWriter({ buffer: engine === 'wasm' ? wasm!.buffer : undefined, reuse: true });
+  const code = engine === 'js' ? undefined : compiled(frames, opts, layout, engine);
+  const writer = code ?? new FrameWriter(frames, opts, layout, 's');
+  const w = new ByteWriter({ buffer: code?.buffer, reuse: true });
   const out: Buffer[] = [];
   for (const list of [columns.flame, columns.inverted]) {
     for (let i = 0; i < list.length; ) {
@@ -60,7 +72,7 @@ function writeSection(frames: FrameSet, opts: SvgOptions, engine: 'wasm' | 'js')
     }
   }
   out.push(Buffer.from(w.take()));
-  return { out: Buffer.concat(out), js: engine === 'wasm' ? wasm!.framesLeftToJs : 0 };
+  return { out: Buffer.concat(out), js: code?.framesLeftToJs ?? 0 };
 }
 
 const dumps = [
@@ -75,22 +87,29 @@ const dumps = [
 ];
 
 describe.each(dumps)('%s', (file) => {
-  test.each(GEOMETRIES)('the same bytes from both writers at width $width, row $rowHeight, font $fontSize, threshold $threshold', (g) => {
+  test.each(GEOMETRIES)('the same bytes from every writer at width $width, row $rowHeight, font $fontSize, threshold $threshold', (g) => {
     const frames = buildFrames(readProfile(readFileSync(file), file), { threshold: g.threshold });
     expectSame(frames, { ...g, title: file });
   });
 });
 
-test('the module writes every frame of real dumps itself, ties at the sixth digit included', () => {
+test('the native addon is built here and loads (npm install builds it where a C compiler is)', () => {
+  expect(engineAvailable('native')).toBe(true);
+  expect(engineAvailable('wasm')).toBe(true);
+  const set = namedSet(['x'], prng(1));
+  expect(CompiledFrameWriter.create(set, { ...GEOMETRIES[0], title: 't' }, layoutSections(set, GEOMETRIES[0]), 's', {})!.engine).toBe('native');
+});
+
+test.each(COMPILED)('%s writes every frame of real dumps itself, ties at the sixth digit included', (engine) => {
   const opts: SvgOptions = { width: 1200, rowHeight: 24, fontSize: 12, js: true, title: 't' };
   let frames = 0;
   for (const file of dumps) {
     const set = buildFrames(readProfile(readFileSync(file), file), { threshold: 0.01 });
-    const wasm = writeSection(set, opts, 'wasm');
-    expect(wasm.out.equals(writeSection(set, opts, 'js').out)).toBe(true);
-    // Times such as 0.006035205 tie at their sixth digit (~7 % of these frames): the module
-    // decides them on the exact product rather than leaving them to toPrecision.
-    expect([file, wasm.js]).toEqual([file, 0]);
+    const code = writeSection(set, opts, engine);
+    expect(code.out.equals(writeSection(set, opts, 'js').out)).toBe(true);
+    // Times such as 0.006035205 tie at their sixth digit (~7 % of these frames): compiled
+    // code decides them on the exact product rather than leaving them to toPrecision.
+    expect([file, code.js]).toEqual([file, 0]);
     frames += set.flame.length + set.inverted.length;
   }
   expect(frames).toBeGreaterThan(10000);
@@ -168,11 +187,14 @@ test('numbers off the fast paths are left to JavaScript, and come out the same',
   };
   for (const g of GEOMETRIES) expectSame(set, { ...g, title: 'numbers' });
   const opts: SvgOptions = { ...GEOMETRIES[0], title: 'n' };
-  const wasm = writeSection(set, opts, 'wasm');
-  expect(wasm.out.equals(writeSection(set, opts, 'js').out)).toBe(true);
-  // The slow paths were taken (else this test proves nothing about them), but not for every frame.
-  expect(wasm.js).toBeGreaterThan(100);
-  expect(wasm.js).toBeLessThan(set.flame.length + set.inverted.length);
+  const js = writeSection(set, opts, 'js').out;
+  for (const engine of COMPILED) {
+    const code = writeSection(set, opts, engine);
+    expect(code.out.equals(js)).toBe(true);
+    // The slow paths were taken (else this test proves nothing about them), but not for every frame.
+    expect(code.js).toBeGreaterThan(100);
+    expect(code.js).toBeLessThan(set.flame.length + set.inverted.length);
+  }
   // Sampled stacks: counts and their own words.
   expectSame({ ...set, unit: 'samples' }, opts);
 });
@@ -181,20 +203,22 @@ test('chunks of any size, copied or reused, add up to the same bytes', () => {
   const file = join(fixtures, 'textproc.prof');
   const frames = buildFrames(readProfile(readFileSync(file), file), { threshold: 0.01 });
   const opts: SvgOptions = { ...GEOMETRIES[0], title: 't' };
-  for (const chunkSize of [1, 7, 300, 4096]) {
-    for (const reuse of [false, true]) {
-      // A reused chunk is overwritten by the next: copied as it comes.
-      const chunks: Buffer[] = [];
-      for (const c of renderSvg(frames, opts, { chunkSize, reuse }, 'wasm')) chunks.push(Buffer.from(c));
-      expect(Buffer.concat(chunks).equals(bytes(frames, opts, 'js'))).toBe(true);
+  const js = bytes(frames, opts, 'js');
+  for (const engine of COMPILED) {
+    for (const chunkSize of [1, 7, 300, 4096]) {
+      for (const reuse of [false, true]) {
+        // A reused chunk is overwritten by the next: copied as it comes.
+        const chunks: Buffer[] = [];
+        for (const c of renderSvg(frames, opts, { chunkSize, reuse }, engine)) chunks.push(Buffer.from(c));
+        expect([engine, chunkSize, reuse, Buffer.concat(chunks).equals(js)]).toEqual([engine, chunkSize, reuse, true]);
+      }
     }
   }
 });
 
-test("the module's SHA-1 share is node:crypto's, and its isWide is layout's at every code unit", () => {
+test.each(COMPILED)("%s: the SHA-1 share is node:crypto's, and isWide is layout's at every code unit", (engine) => {
   const set = namedSet(['x'], prng(1));
-  const layout = layoutSections(set, GEOMETRIES[0]);
-  const wasm = WasmFrameWriter.create(set, { ...GEOMETRIES[0], title: 't' }, layout, 's', {})!;
+  const code = compiled(set, { ...GEOMETRIES[0], title: 't' }, undefined, engine);
   const rand = prng(11);
   const labels = ['', 'a', 'lone \ud800 surrogate', '\udc00', 'pair 😀', 'nonchar \uffff', 'CJK 漢字'];
   for (let n = 0; n < 200; n++) labels.push('é'.repeat(n % 7) + 'a'.repeat(n));
@@ -203,20 +227,66 @@ test("the module's SHA-1 share is node:crypto's, and its isWide is layout's at e
   }
   // The scratch space fits the set's longest label and name: these are shorter.
   const long = namedSet(['y'.repeat(400)], prng(1));
-  const wasmLong = WasmFrameWriter.create(long, { ...GEOMETRIES[0], title: 't' }, layoutSections(long, GEOMETRIES[0]), 's', {})!;
-  for (const label of labels) expect(wasmLong.labelShare(label)).toBe(sha1Share(label));
+  const codeLong = compiled(long, { ...GEOMETRIES[0], title: 't' }, undefined, engine);
+  for (const label of labels) expect(codeLong.labelShare(label)).toBe(sha1Share(label));
   for (let c = 0; c < 0x10000; c++) {
-    if (wasm.isWide(c) !== isWide(c)) expect([c, wasm.isWide(c)]).toEqual([c, isWide(c)]);
+    if (code.isWide(c) !== isWide(c)) expect([c, code.isWide(c)]).toEqual([c, isWide(c)]);
   }
 });
 
-test('without WebAssembly (node --jitless) the CLI writes the same SVG with JavaScript alone', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flameprof-jitless-'));
+test('renders that take turns keep their own state in the native writer', () => {
+  // Two generators advanced in turn: the addon's statics are reloaded from each one's memory.
+  const file = join(fixtures, 'textproc.prof');
+  const a = buildFrames(readProfile(readFileSync(file), file), { threshold: 0.01 });
+  const b = namedSet(['p', 'q <&>', 'r'.repeat(50)], prng(5), 400);
+  const opts: SvgOptions = { ...GEOMETRIES[0], title: 't' };
+  const its = [a, b].map((set) => renderSvg(set, opts, { chunkSize: 4096 }, 'native')[Symbol.iterator]());
+  const outs: Buffer[][] = [[], []];
+  for (let live = 2; live > 0; ) {
+    live = 0;
+    its.forEach((it, k) => {
+      const r = it.next();
+      if (!r.done) {
+        outs[k].push(Buffer.from(r.value));
+        live++;
+      }
+    });
+  }
+  expect(outs[0].length).toBeGreaterThan(10);
+  expect(Buffer.concat(outs[0]).equals(bytes(a, opts, 'js'))).toBe(true);
+  expect(Buffer.concat(outs[1]).equals(bytes(b, opts, 'js'))).toBe(true);
+});
+
+test('the CLI writes the same SVG with the addon, without it (WebAssembly), and without either (node --jitless)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flameprof-engines-'));
   const dump = join(fixtures, 'textproc.prof');
   const cli = join(root, 'bin', 'flameprof.js');
-  execFileSync(process.execPath, [cli, '--threshold', '0.01', '-o', join(dir, 'wasm.svg'), dump], { stdio: 'pipe' });
-  execFileSync(process.execPath, ['--jitless', cli, '--threshold', '0.01', '-o', join(dir, 'js.svg'), dump], { stdio: 'pipe' });
-  const wasm = readFileSync(join(dir, 'wasm.svg'));
-  expect(wasm.length).toBeGreaterThan(10000);
-  expect(wasm.equals(readFileSync(join(dir, 'js.svg')))).toBe(true);
+  const run = (name: string, node: string[], env: NodeJS.ProcessEnv): Buffer => {
+    execFileSync(process.execPath, [...node, cli, '--threshold', '0.01', '-o', join(dir, name), dump], { stdio: 'pipe', env: { ...process.env, ...env } });
+    return readFileSync(join(dir, name));
+  };
+  const native = run('native.svg', [], {});
+  expect(native.length).toBeGreaterThan(10000);
+  expect(run('wasm.svg', [], { FLAMEPROF_NO_NATIVE: '1' }).equals(native)).toBe(true);
+  expect(run('js.svg', ['--jitless'], { FLAMEPROF_NO_NATIVE: '1' }).equals(native)).toBe(true);
+  // The addon needs no WebAssembly.
+  expect(run('jitless-native.svg', ['--jitless'], {}).equals(native)).toBe(true);
+});
+
+test('worker threads write with WebAssembly, not the addon, whose state is one thread\'s', async () => {
+  const { Worker } = await import('node:worker_threads');
+  // The built library: a worker cannot load TypeScript.
+  const dist = join(root, 'dist', 'render', 'svg-frames-compiled.js');
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const { engineAvailable } = require(${JSON.stringify(dist)});
+     parentPort.postMessage([engineAvailable('native'), engineAvailable('wasm')]);`,
+    { eval: true },
+  );
+  const answer = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  expect(answer).toEqual([false, true]);
 });

@@ -1,15 +1,22 @@
 /**
- * The SVG's frames written by WebAssembly (src/wasm/svg-frames.ts, compiled by the build):
- * this module lays out its memory, fills it with what JavaScript knows (the columns, every
- * fragment of text, every function's label and name) and drives it.
+ * The SVG's frames written by compiled code: the native addon (src/native/svg-frames.c,
+ * built on install where a C compiler is) or else WebAssembly (src/wasm/svg-frames.ts,
+ * compiled by the build). Both take the same memory layout and calls; this module lays out
+ * that memory, fills it with what JavaScript knows (the columns, every fragment of text,
+ * every function's label and name) and drives either.
  *
  * Why at all: in a fresh process the JavaScript writer runs its first ~5,000 frames in the
  * interpreter while the optimizing compiler catches up, half of a big render's time.
- * WebAssembly is compiled before it runs, so the CLI renders at full speed from the first
- * frame. Output is byte for byte the JavaScript writer's (test/svg-wasm.test.ts), which
- * writes every frame the WebAssembly code leaves to it: numbers off the fast paths, names
- * that must be measured, frames too big for the buffer's slack.
+ * WebAssembly starts in V8's baseline code and reaches full speed only when its optimized
+ * code is ready (~20,000 frames into a big render, on two cores); the addon is at full speed
+ * from the first frame. Output is byte for byte the JavaScript writer's
+ * (test/svg-compiled.test.ts), which writes every frame the compiled code leaves to it:
+ * numbers off the fast paths, names that must be measured, frames too big for the buffer's
+ * slack.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { FRAME_COLORS, type FrameColumns, type FrameSet } from '../frames';
 import { Colorizer, PALETTES, rgbFill, type Layout } from '../layout';
 import { bufferSize, type ByteWriter, type ChunkOptions, type Fragment } from './bytes';
@@ -17,12 +24,8 @@ import type { SvgOptions } from './svg';
 import { ASCII_ESCAPES, FrameWriter, fixedFragments } from './svg-frames';
 import { SVG_FRAMES_WASM } from './svg-frames-binary';
 
-/** What src/wasm/svg-frames.ts exports. */
+/** What both compiled writers do, on the memory they were given. */
 interface FrameExports {
-  readonly DATA_END: WebAssembly.Global;
-  readonly FUNC_RECORD: WebAssembly.Global;
-  readonly TEXT_RECORD: WebAssembly.Global;
-  readonly LEVEL_RECORD: WebAssembly.Global;
   init(): void;
   configure(
     width: number,
@@ -52,6 +55,25 @@ interface FrameExports {
   position(): number;
 }
 
+/** Sizes of the records the compiled code reads (the module's constants). */
+interface Records {
+  readonly dataEnd: number;
+  readonly funcRecord: number;
+  readonly textRecord: number;
+  readonly levelRecord: number;
+}
+
+/** A compiled writer, ready for one render: its memory comes once the layout knows its size. */
+interface Machine {
+  readonly exports: FrameExports;
+  readonly records: Records;
+  /** Memory of at least `bytes` bytes past the module's own tables (call once). */
+  memory(bytes: number): ArrayBuffer;
+}
+
+/** Which compiled code writes the frames. */
+export type CompiledEngine = 'native' | 'wasm';
+
 /** Palette slots per colour class in the fill table (the longest palette has 7). */
 const PALETTE_SLOTS = 8;
 
@@ -67,6 +89,96 @@ function frameModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+function wasmMachine(module: WebAssembly.Module): Machine {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const ex = instance.exports as Record<string, WebAssembly.Global>;
+  return {
+    exports: instance.exports as unknown as FrameExports,
+    records: {
+      dataEnd: ex.DATA_END.value as number,
+      funcRecord: ex.FUNC_RECORD.value as number,
+      textRecord: ex.TEXT_RECORD.value as number,
+      levelRecord: ex.LEVEL_RECORD.value as number,
+    },
+    memory(bytes) {
+      memory.grow(Math.ceil(bytes / PAGE));
+      return memory.buffer;
+    },
+  };
+}
+
+/** What the addon exports: FrameExports with the memory as every call's first argument. */
+interface NativeAddon {
+  readonly DATA_END: number;
+  readonly FUNC_RECORD: number;
+  readonly TEXT_RECORD: number;
+  readonly LEVEL_RECORD: number;
+  init(m: ArrayBuffer): void;
+  configure(m: ArrayBuffer, ...args: number[]): void;
+  labelShare16(m: ArrayBuffer, label: number, units: number): number;
+  isWide(c: number): number;
+  section(m: ArrayBuffer, ...columns: number[]): void;
+  writeFrames(m: ArrayBuffer, from: number, to: number, flame: number, pos: number, limit: number, end: number): number;
+  position(m: ArrayBuffer): number;
+}
+
+/** The addon's file, as `npm install` builds it (binding.gyp), from src/render or dist/render, or dist. */
+const ADDON_PLACES = [join(__dirname, '..', '..', 'build', 'Release'), join(__dirname, '..', 'build', 'Release')];
+export const ADDON_FILE = 'flameprof_frames.node';
+
+let addon: NativeAddon | null | undefined;
+
+/**
+ * The addon, loaded once per process; null where it was not built or will not load, or where
+ * FLAMEPROF_NO_NATIVE is set (to compare, or to rule it out). Loaded with process.dlopen, not
+ * require: ~0.1 ms against ~1.2 ms for a first `.node` through require. Main thread only:
+ * its working state is in C statics, which worker threads would share.
+ */
+function nativeAddon(): NativeAddon | null {
+  if (addon === undefined) {
+    addon = null;
+    const wanted = isMainThread && !process.env.FLAMEPROF_NO_NATIVE;
+    const dir = wanted ? ADDON_PLACES.find((d) => existsSync(join(d, ADDON_FILE))) : undefined;
+    if (dir !== undefined) {
+      const m = { exports: {} as NativeAddon };
+      try {
+        process.dlopen(m, join(dir, ADDON_FILE));
+        addon = m.exports;
+      } catch {
+        // Built for another Node or platform: WebAssembly does the same work.
+      }
+    }
+  }
+  return addon;
+}
+
+function nativeMachine(n: NativeAddon): Machine {
+  let m = new ArrayBuffer(0);
+  return {
+    exports: {
+      init: () => n.init(m),
+      configure: (...args) => n.configure(m, ...args.map(Number)),
+      labelShare16: (label, units) => n.labelShare16(m, label, units),
+      isWide: (c) => n.isWide(c),
+      section: (...columns) => n.section(m, ...columns),
+      writeFrames: (from, to, flame, pos, limit, end) => n.writeFrames(m, from, to, flame ? 1 : 0, pos, limit, end),
+      position: () => n.position(m),
+    },
+    records: { dataEnd: n.DATA_END, funcRecord: n.FUNC_RECORD, textRecord: n.TEXT_RECORD, levelRecord: n.LEVEL_RECORD },
+    memory(bytes) {
+      // As big as the WebAssembly memory would be: its first page and whole pages after.
+      m = new ArrayBuffer(PAGE * (1 + Math.ceil(bytes / PAGE)));
+      return m;
+    },
+  };
+}
+
+/** Whether an engine can run in this process. */
+export function engineAvailable(engine: CompiledEngine): boolean {
+  return engine === 'native' ? nativeAddon() !== null : frameModule() !== null;
+}
+
 /**
  * Frames copied into memory per call, STAGE at a time: a fixed 250 KB rather than a copy of
  * every column (~9 MB at 145,000 frames, whose fresh pages cost more than the copying).
@@ -77,9 +189,11 @@ const STAGE = 4096;
  * One render's frames through WebAssembly, with the same `writeFrames` as FrameWriter.
  * The ByteWriter must write into `buffer`, which lives in the module's memory.
  */
-export class WasmFrameWriter {
+export class CompiledFrameWriter {
   /** The output area: give it to the ByteWriter. */
   readonly buffer: Uint8Array;
+  /** Which code writes. */
+  readonly engine: CompiledEngine;
   /** Frames written by the FrameWriter because the module left them to it (for tests). */
   framesLeftToJs = 0;
   /** Writes what the WebAssembly code leaves to JavaScript, and makes every fragment. */
@@ -100,28 +214,41 @@ export class WasmFrameWriter {
   /** Next free byte for fragments, until the module takes over (configure). */
   private heap: number;
 
-  /** undefined where there is no WebAssembly: use a FrameWriter alone. */
-  static create(frames: FrameSet, opts: SvgOptions, layout: Layout, unit: string, chunks: ChunkOptions): WasmFrameWriter | undefined {
+  /**
+   * The engine asked for, or the next that this process has: native, then WebAssembly.
+   * undefined where neither is (node --jitless without the addon): use a FrameWriter alone.
+   */
+  static create(
+    frames: FrameSet,
+    opts: SvgOptions,
+    layout: Layout,
+    unit: string,
+    chunks: ChunkOptions,
+    engine: CompiledEngine = 'native',
+  ): CompiledFrameWriter | undefined {
+    const n = engine === 'native' ? nativeAddon() : null;
+    if (n !== null) return new CompiledFrameWriter('native', nativeMachine(n), frames, opts, layout, unit, chunks);
     const module = frameModule();
-    return module === null ? undefined : new WasmFrameWriter(module, frames, opts, layout, unit, chunks);
+    return module === null ? undefined : new CompiledFrameWriter('wasm', wasmMachine(module), frames, opts, layout, unit, chunks);
   }
 
   private constructor(
-    module: WebAssembly.Module,
+    engine: CompiledEngine,
+    machine: Machine,
     frames: FrameSet,
     opts: SvgOptions,
     layout: Layout,
     unit: string,
     chunks: ChunkOptions,
   ) {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as FrameExports;
+    this.engine = engine;
+    const ex = machine.exports;
     this.exports = ex;
     this.fw = new FrameWriter(frames, opts, layout, unit, new Colorizer((label) => this.labelShare(label)));
-    const levelRecord = ex.LEVEL_RECORD.value as number;
+    const levelRecord = machine.records.levelRecord;
 
     // The layout: output area, fixed tables, function records, staged columns, then fragments.
-    let end = align(ex.DATA_END.value as number);
+    let end = align(machine.records.dataEnd);
     const take = (n: number): number => {
       const at = end;
       end = align(end + n);
@@ -134,7 +261,7 @@ export class WasmFrameWriter {
     const fills = take(16 + FRAME_COLORS.length * PALETTE_SLOTS * 2 * 8);
     const flameLevels = take((layout.flame.maxLevel + 1) * levelRecord);
     const invLevels = take((layout.inverted.maxLevel + 1) * levelRecord);
-    const funcs = take(frames.funcs.length * (ex.FUNC_RECORD.value as number));
+    const funcs = take(frames.funcs.length * machine.records.funcRecord);
     const asciiEscapes = take(128 * 8);
     const columns = [take(4 * STAGE), take(4 * STAGE), take(STAGE), ...COLUMN_VALUES.map(() => take(8 * STAGE))];
     // Every function's label and name as UTF-16, in one string written in one copy: the name
@@ -142,7 +269,7 @@ export class WasmFrameWriter {
     // all the labels. What the module reads: a TEXT_RECORD per function, its u32 fields in
     // the order of T_LABEL, T_LABEL_UNITS, T_NAME, T_NAME_UNITS, T_DATA_N there.
     const funcCount = frames.funcs.length;
-    const fields = (ex.TEXT_RECORD.value as number) / 4;
+    const fields = machine.records.textRecord / 4;
     const texts = take(funcCount * fields * 4);
     const where = new Uint32Array(funcCount * fields);
     const labels = new Array<string>(funcCount);
@@ -182,9 +309,7 @@ export class WasmFrameWriter {
     this.utf16 = take(2 * longest);
     const scratch = take(3 * longest + 72);
     this.heap = end;
-    memory.grow(Math.ceil((end + most) / PAGE));
-
-    const buffer = memory.buffer;
+    const buffer = machine.memory(end + most);
     this.bytes = new Uint8Array(buffer);
     this.text = Buffer.from(buffer);
     this.view = new DataView(buffer);
