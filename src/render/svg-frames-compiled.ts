@@ -123,9 +123,12 @@ interface NativeAddon {
   position(m: ArrayBuffer): number;
 }
 
-/** The addon's file, as `npm install` builds it (binding.gyp), from src/render or dist/render, or dist. */
+/**
+ * Where `npm install` puts the addon (binding.gyp's build/Release), seen from this file in
+ * src/render or dist/render, or from the CLI's bundle in dist.
+ */
 const ADDON_PLACES = [join(__dirname, '..', '..', 'build', 'Release'), join(__dirname, '..', 'build', 'Release')];
-export const ADDON_FILE = 'flameprof_frames.node';
+const ADDON_FILE = 'flameprof_frames.node';
 
 let addon: NativeAddon | null | undefined;
 
@@ -186,17 +189,17 @@ export function engineAvailable(engine: CompiledEngine): boolean {
 const STAGE = 4096;
 
 /**
- * One render's frames through WebAssembly, with the same `writeFrames` as FrameWriter.
- * The ByteWriter must write into `buffer`, which lives in the module's memory.
+ * One render's frames through compiled code, with the same `writeFrames` as FrameWriter.
+ * The ByteWriter must write into `buffer`, which lives in the compiled code's memory.
  */
 export class CompiledFrameWriter {
   /** The output area: give it to the ByteWriter. */
   readonly buffer: Uint8Array;
   /** Which code writes. */
   readonly engine: CompiledEngine;
-  /** Frames written by the FrameWriter because the module left them to it (for tests). */
+  /** Frames written by the FrameWriter because the compiled code left them to it (for tests). */
   framesLeftToJs = 0;
-  /** Writes what the WebAssembly code leaves to JavaScript, and makes every fragment. */
+  /** Writes what the compiled code leaves to JavaScript, and makes every fragment. */
   private readonly fw: FrameWriter;
   private readonly exports: FrameExports;
   private readonly bytes: Uint8Array;
