@@ -7,8 +7,8 @@
  * characters, surrogates, cut labels, SHA-1's padding at every label length), numbers off
  * the fast paths (which the module leaves to JavaScript), and chunk sizes down to one byte.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFrames, readProfile } from '../src/flameprof';
@@ -289,4 +289,23 @@ test('worker threads write with WebAssembly, not the addon, whose state is one t
   });
   await worker.terminate();
   expect(answer).toEqual([false, true]);
+});
+
+test('an install that cannot build the addon still succeeds, says so in one line, and leaves no old addon', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flameprof-native-'));
+  mkdirSync(join(dir, 'scripts'));
+  mkdirSync(join(dir, 'src', 'native'), { recursive: true });
+  mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
+  copyFileSync(join(root, 'scripts', 'build-native.js'), join(dir, 'scripts', 'build-native.js'));
+  copyFileSync(join(root, 'src', 'native', 'svg-frames.c'), join(dir, 'src', 'native', 'svg-frames.c'));
+  // An addon from an older source, which a failed build must not leave behind.
+  const old = join(dir, 'build', 'Release', 'flameprof_frames.node');
+  writeFileSync(old, 'old');
+  const r = spawnSync(process.execPath, [join(dir, 'scripts', 'build-native.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_node_gyp: join(dir, 'no-node-gyp.js') },
+  });
+  expect(r.status).toBe(0);
+  expect(r.stderr).toBe(`flameprof: native frame writer not built (no node-gyp at ${join(dir, 'no-node-gyp.js')}); WebAssembly will write the frames\n`);
+  expect(existsSync(old)).toBe(false);
 });
