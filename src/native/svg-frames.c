@@ -71,7 +71,7 @@ enum {
 
 /* The state kept in the buffer between calls: below PAIRS, which the layout leaves free. */
 typedef struct {
-  f64 width, total, rowHeight, pad, cellPx, flameHeight, invTop, invHeight, invMaxLevel;
+  f64 width, total, pad, cellPx;
   u32 samples, constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap;
   u32 cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos;
 } State;
@@ -79,7 +79,7 @@ typedef struct {
 _Static_assert(sizeof(State) <= PAIRS, "the state must fit below the digit tables");
 
 static uint8_t *M;
-static f64 width, total, rowHeight, pad, cellPx, flameHeight, invTop, invHeight, invMaxLevel;
+static f64 width, total, pad, cellPx;
 static int samples;
 static u32 constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap;
 static u32 cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos;
@@ -87,8 +87,7 @@ static u32 cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos;
 static void loadState(void) {
   State s;
   memcpy(&s, M, sizeof s);
-  width = s.width; total = s.total; rowHeight = s.rowHeight; pad = s.pad; cellPx = s.cellPx;
-  flameHeight = s.flameHeight; invTop = s.invTop; invHeight = s.invHeight; invMaxLevel = s.invMaxLevel;
+  width = s.width; total = s.total; pad = s.pad; cellPx = s.cellPx;
   samples = s.samples != 0; constants = s.constants; fills = s.fills; funcs = s.funcs;
   flameLevels = s.flameLevels; invLevels = s.invLevels; asciiEscapes = s.asciiEscapes;
   texts = s.texts; scratch = s.scratch; heap = s.heap;
@@ -97,7 +96,7 @@ static void loadState(void) {
 }
 
 static void saveState(void) {
-  State s = {width, total, rowHeight, pad, cellPx, flameHeight, invTop, invHeight, invMaxLevel,
+  State s = {width, total, pad, cellPx,
              (u32)samples, constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap,
              cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos};
   memcpy(M, &s, sizeof s);
@@ -601,7 +600,7 @@ static u32 writeFrames(u32 from, u32 to, int flame, u32 pos, u32 limit, u32 end)
 
 #define MAX_ARGS 20
 
-/* The arguments as doubles, after the buffer, which becomes M; NULL (and a thrown error) on misuse. */
+/* The arguments as doubles, after the buffer, which becomes M; 0 (and a thrown error) on misuse. */
 static int args(napi_env env, napi_callback_info info, size_t want, int buffer, f64 *out) {
   size_t argc = MAX_ARGS;
   napi_value argv[MAX_ARGS];
@@ -647,13 +646,12 @@ static napi_value Init(napi_env env, napi_callback_info info) {
 
 static napi_value Configure(napi_env env, napi_callback_info info) {
   f64 a[MAX_ARGS];
-  if (!args(env, info, 20, 1, a)) return NULL;
+  if (!args(env, info, 15, 1, a)) return NULL;
   loadState();
-  width = a[0]; total = a[1]; rowHeight = a[2]; pad = a[3]; cellPx = a[4]; samples = a[5] != 0;
-  flameHeight = a[6]; invTop = a[7]; invHeight = a[8]; invMaxLevel = a[9];
-  constants = (u32)a[10]; fills = (u32)a[11]; funcs = (u32)a[12]; flameLevels = (u32)a[13];
-  invLevels = (u32)a[14]; asciiEscapes = (u32)a[15]; texts = (u32)a[16]; scratch = (u32)a[17];
-  heap = (u32)a[18];
+  width = a[0]; total = a[1]; pad = a[2]; cellPx = a[3]; samples = a[4] != 0;
+  constants = (u32)a[5]; fills = (u32)a[6]; funcs = (u32)a[7]; flameLevels = (u32)a[8];
+  invLevels = (u32)a[9]; asciiEscapes = (u32)a[10]; texts = (u32)a[11]; scratch = (u32)a[12];
+  heap = (u32)a[13];
   saveState();
   return NULL;
 }
@@ -714,7 +712,7 @@ NAPI_MODULE_INIT() {
     const char *name;
     u32 value;
   } records[] = {{"DATA_END", DATA_END}, {"FUNC_RECORD", FUNC_RECORD}, {"TEXT_RECORD", TEXT_RECORD},
-                 {"LEVEL_RECORD", LEVEL_RECORD}, {"STATE_BYTES", (u32)sizeof(State)}};
+                 {"LEVEL_RECORD", LEVEL_RECORD}};
   for (size_t k = 0; k < sizeof records / sizeof records[0]; k++) {
     napi_set_named_property(env, exports, records[k].name, number(env, records[k].value));
   }

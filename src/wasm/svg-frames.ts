@@ -92,14 +92,9 @@ const FRAME_MAX: u32 = 1024 + 12 * 25 + 320;
 // Set by `configure`, per render.
 let width: f64 = 0;
 let total: f64 = 0;
-let rowHeight: f64 = 0;
 let pad: f64 = 0;
 let cellPx: f64 = 0;
 let samples: bool = false;
-let flameHeight: f64 = 0;
-let invTop: f64 = 0;
-let invHeight: f64 = 0;
-let invMaxLevel: f64 = 0;
 let constants: u32 = 0;
 let fills: u32 = 0;
 let funcs: u32 = 0;
@@ -141,21 +136,17 @@ export function init(): void {
 }
 
 /**
- * What a render holds constant: the geometry, the layout's sections, and where the caller
+ * What a render holds constant: the scale (width over total), the text's padding and cell
+ * width, whether counts are samples, and where the caller
  * put the fixed fragments, the fills ([colour class][palette index][with text] slots, after
  * the four palette lengths), the function records and the row records of each section.
  */
 export function configure(
   width_: f64,
   total_: f64,
-  rowHeight_: f64,
   pad_: f64,
   cellPx_: f64,
   samples_: bool,
-  flameHeight_: f64,
-  invTop_: f64,
-  invHeight_: f64,
-  invMaxLevel_: f64,
   constants_: u32,
   fills_: u32,
   funcs_: u32,
@@ -168,14 +159,9 @@ export function configure(
 ): void {
   width = width_;
   total = total_;
-  rowHeight = rowHeight_;
   pad = pad_;
   cellPx = cellPx_;
   samples = samples_;
-  flameHeight = flameHeight_;
-  invTop = invTop_;
-  invHeight = invHeight_;
-  invMaxLevel = invMaxLevel_;
   constants = constants_;
   fills = fills_;
   funcs = funcs_;
