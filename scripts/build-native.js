@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Build the optional native frame writer (src/native/svg-frames.c, binding.gyp) with node-gyp,
-// against the headers of the Node that runs this. Run on install, and by scripts/build.js
-// with --if-stale when the C source is newer than the addon. Never fails: where the addon
-// cannot be built (no C compiler, no headers), the WebAssembly writer writes the same bytes.
+// Build the optional native addon (src/native/*.c, binding.gyp: the frame writer and the
+// write-behind thread) with node-gyp, against the headers of the Node that runs this. Run on
+// install, and by scripts/build.js with --if-stale when a C source is newer than the addon.
+// Never fails: where the addon cannot be built (no C compiler, no headers), the WebAssembly
+// writer writes the same bytes and output is written synchronously.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const addon = path.join(root, 'build', 'Release', 'flameprof_frames.node');
-const source = path.join(root, 'src', 'native', 'svg-frames.c');
+const addon = path.join(root, 'build', 'Release', 'flameprof_native.node');
+const sourceDir = path.join(root, 'src', 'native');
+const newestSource = () => Math.max(...fs.readdirSync(sourceDir).map((f) => fs.statSync(path.join(sourceDir, f)).mtimeMs));
 
-if (process.argv.includes('--if-stale') && fs.existsSync(addon) && fs.statSync(addon).mtimeMs >= fs.statSync(source).mtimeMs) {
+if (process.argv.includes('--if-stale') && fs.existsSync(addon) && fs.statSync(addon).mtimeMs >= newestSource()) {
   process.exit(0);
 }
 // An addon left from an older source must not outlive a failed build: it would write old bytes.
@@ -29,5 +31,5 @@ if (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push
 const r = fs.existsSync(gyp) ? spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' }) : undefined;
 if (r === undefined || r.status !== 0 || !fs.existsSync(addon)) {
   const why = r === undefined ? `no node-gyp at ${gyp}` : (`${r.stderr}`.split('\n').find((l) => /error/i.test(l)) ?? `node-gyp exited with ${r.status}`).trim();
-  console.warn(`flameprof: native frame writer not built (${why.slice(0, 160)}); WebAssembly will write the frames`);
+  console.warn(`flameprof: native addon not built (${why.slice(0, 160)}); WebAssembly will write the frames`);
 }

@@ -2,11 +2,10 @@
  * The command line. Parsing uses yargs-parser, which is small and quick to load; the full
  * yargs is loaded only to print --help, because start-up is most of a typical run's time.
  */
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { FlameprofError, InputError, UsageError } from './errors';
-import { buildFrames, defaultTitle, fsReason, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
+import { buildFrames, defaultTitle, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
+import { writeAtomically } from './output';
 import type { RunTarget } from './run/python';
 
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
@@ -259,9 +258,9 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   const frames = buildFrames(mergeProfiles(profiles), args.options);
   for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
   const title = defaultTitle(args.inputs);
-  // A file is written synchronously, chunk by chunk, so one buffer serves every chunk; a
-  // stream may hold on to a chunk it has queued, so it gets chunks of its own.
-  if (args.out !== undefined) writeAtomically(args.out, render(frames, args.options, title, { reuse: true }));
+  // A file's writer is done with a chunk soon, so a few buffers serve every chunk (see
+  // output.ts); a stream may hold on to a chunk it has queued, so it gets chunks of its own.
+  if (args.out !== undefined) writeAtomically(args.out, (chunks) => render(frames, args.options, title, chunks));
   else await writeStream(io.stdout, render(frames, args.options, title));
   return 0;
 }
@@ -299,46 +298,13 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
     const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
     const frames = buildFrames(profile, args.options);
     for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-    writeAtomically(out, render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what, { reuse: true }));
+    writeAtomically(out, (chunks) => render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what, chunks));
     io.stderr.write(`flameprof: wrote ${out}\n`);
   } catch (err) {
     const code = reportError(err, args.debug, io);
     return result.status || code;
   }
   return result.status;
-}
-
-/**
- * Write to a temporary file beside `path` and rename it over: no half-written output, ever.
- * Each chunk is written before the next is asked for, so chunks may share one buffer.
- */
-export function writeAtomically(path: string, chunks: Iterable<Uint8Array>): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (err) {
-    throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
-  }
-  try {
-    for (const c of chunks) {
-      // writeSync may write less than asked (a full disk on the way to ENOSPC).
-      for (let off = 0; off < c.length; ) off += writeSync(fd, c, off);
-    }
-    closeSync(fd);
-    fd = -1;
-    renameSync(tmp, path);
-  } catch (err) {
-    if (fd >= 0) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    // Only the file system's errors are about writing; a renderer's error keeps its own words.
-    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-    throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
-  }
 }
 
 class ClosedPipe extends Error {}

@@ -142,9 +142,8 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
 /**
  * The output in the format `options.format` names, as UTF-8 bytes in chunks (of 256 KiB
  * or so: outputs of 100,000s of frames are never held whole). Each chunk is the caller's to keep,
- * unless `chunks.reuse` asks for views of one buffer that the next chunk overwrites (for a
- * consumer that writes each chunk out synchronously before asking for the next, as the CLI
- * does: see `ChunkOptions`).
+ * unless `chunks.reuse` asks for views of buffers that later chunks overwrite (for a consumer
+ * that is done with each chunk soon, as the CLI's file writer is: see `ChunkOptions`).
  */
 export function render(
   frames: FrameSet,

@@ -113,10 +113,30 @@ test('a ByteWriter reuses its home buffer, and goes back to it once an outsized 
   const big = w.take();
   expect(big.length).toBe(100000);
   expect(big.buffer).not.toBe(home.buffer);
-  expect(w.buf).toBe(home);
+  expect([w.buf.buffer, w.buf.byteOffset]).toEqual([home.buffer, 0]);
   w.text('again');
   expect(w.take().buffer).toBe(home.buffer);
   expect(() => new ByteWriter({ chunkSize: 64, buffer: new Uint8Array(64) })).toThrow(RangeError);
+});
+
+test('with reuse: n, a ByteWriter takes turns in n areas of its buffer, an outsized chunk taking one turn', () => {
+  const area = bufferSize({ chunkSize: 64 });
+  expect(bufferSize({ chunkSize: 64, reuse: 3 })).toBe(3 * area);
+  const home = new Uint8Array(bufferSize({ chunkSize: 64, reuse: 3 }));
+  const w = new ByteWriter({ chunkSize: 64, reuse: 3, buffer: home });
+  const offsets: number[] = [];
+  const texts: string[] = [];
+  for (const text of ['a', 'b', 'c', 'd', '<'.repeat(100000), 'f', 'g']) {
+    w.text(text);
+    const c = w.take();
+    offsets.push(c.buffer === home.buffer ? c.byteOffset : -1);
+    texts.push(Buffer.from(c).toString());
+  }
+  expect(offsets).toEqual([0, area, 2 * area, 0, -1, 2 * area, 0]);
+  expect(texts.join('')).toBe('abcd' + '<'.repeat(100000) + 'fg');
+  // Each area still holds the last chunk that took its turn there (the outsized one took area 1's).
+  expect(String.fromCharCode(home[0], home[area], home[2 * area])).toBe('gbf');
+  expect(() => new ByteWriter({ chunkSize: 64, reuse: 3, buffer: new Uint8Array(2 * area) })).toThrow(RangeError);
 });
 
 test('decodeChunks joins characters split across chunks', () => {
@@ -145,6 +165,26 @@ describe('render()', () => {
     expect(parts.length).toBeGreaterThan(10);
     expect(buffers.size).toBeLessThan(parts.length);
     expect(Buffer.concat(parts).equals(whole)).toBe(true);
+  });
+
+  /** The chunks read by a consumer that holds on to the last `held` before reading each. */
+  function readLate(chunks: Iterable<Uint8Array>, held: number): Buffer {
+    const waiting: Uint8Array[] = [];
+    const parts: Buffer[] = [];
+    for (const c of chunks) {
+      waiting.push(c);
+      if (waiting.length > held) parts.push(Buffer.from(waiting.shift()!));
+    }
+    return Buffer.concat([...parts, ...waiting.map((c) => Buffer.from(c))]);
+  }
+
+  test.each(['svg', 'log'] as const)('%s: with reuse: 4, a chunk stays right until three more are handed out, and no longer', (format) => {
+    const whole = Buffer.from(renderToString(frames, { format }), 'utf8');
+    const ring = (): Iterable<Uint8Array> => render(frames, { format }, 'flameprof', { reuse: 4, chunkSize: 512 });
+    expect([...ring()].length).toBeGreaterThan(12);
+    expect(readLate(ring(), 3).equals(whole)).toBe(true);
+    // One more held, and the first area is overwritten before its chunk is read: the buffers are reused.
+    expect(readLate(ring(), 4).equals(whole)).toBe(false);
   });
 });
 

@@ -206,8 +206,8 @@ test('chunks of any size, copied or reused, add up to the same bytes', () => {
   const js = bytes(frames, opts, 'js');
   for (const engine of COMPILED) {
     for (const chunkSize of [1, 7, 300, 4096]) {
-      for (const reuse of [false, true]) {
-        // A reused chunk is overwritten by the next: copied as it comes.
+      for (const reuse of [false, true, 3]) {
+        // A reused chunk is overwritten by the next (with reuse: 3, the third after it): copied as it comes.
         const chunks: Buffer[] = [];
         for (const c of renderSvg(frames, opts, { chunkSize, reuse }, engine)) chunks.push(Buffer.from(c));
         expect([engine, chunkSize, reuse, Buffer.concat(chunks).equals(js)]).toEqual([engine, chunkSize, reuse, true]);
@@ -297,15 +297,15 @@ test('an install that cannot build the addon still succeeds, says so in one line
   mkdirSync(join(dir, 'src', 'native'), { recursive: true });
   mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
   copyFileSync(join(root, 'scripts', 'build-native.js'), join(dir, 'scripts', 'build-native.js'));
-  copyFileSync(join(root, 'src', 'native', 'svg-frames.c'), join(dir, 'src', 'native', 'svg-frames.c'));
+  for (const f of readdirSync(join(root, 'src', 'native'))) copyFileSync(join(root, 'src', 'native', f), join(dir, 'src', 'native', f));
   // An addon from an older source, which a failed build must not leave behind.
-  const old = join(dir, 'build', 'Release', 'flameprof_frames.node');
+  const old = join(dir, 'build', 'Release', 'flameprof_native.node');
   writeFileSync(old, 'old');
   const r = spawnSync(process.execPath, [join(dir, 'scripts', 'build-native.js')], {
     encoding: 'utf8',
     env: { ...process.env, npm_config_node_gyp: join(dir, 'no-node-gyp.js') },
   });
   expect(r.status).toBe(0);
-  expect(r.stderr).toBe(`flameprof: native frame writer not built (no node-gyp at ${join(dir, 'no-node-gyp.js')}); WebAssembly will write the frames\n`);
+  expect(r.stderr).toBe(`flameprof: native addon not built (no node-gyp at ${join(dir, 'no-node-gyp.js')}); WebAssembly will write the frames\n`);
   expect(existsSync(old)).toBe(false);
 });

@@ -1,8 +1,8 @@
 /*
  * The SVG renderer's per-frame writer as a Node addon: src/wasm/svg-frames.ts in C, function
- * for function, on the same memory layout, so that src/render/svg-frames-wasm.ts drives
+ * for function, on the same memory layout, so that src/render/svg-frames-compiled.ts drives
  * either. It writes exactly the bytes of FrameWriter.frame (src/render/svg-frames.ts), which
- * stays the reference; test/svg-native.test.ts compares all three.
+ * stays the reference; test/svg-compiled.test.ts compares all three.
  *
  * Why, when the WebAssembly exists: a fresh process runs its first ~20,000 frames in V8's
  * baseline code while the optimizing compiler works on the module (~6 ms of compiling on
@@ -19,8 +19,9 @@
  * Floating point must round as WebAssembly does: plain IEEE doubles, no fused multiply-add
  * (binding.gyp sets -ffp-contract=off).
  */
+#include "svg-frames.h"
+
 #include <math.h>
-#include <node_api.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -697,7 +698,7 @@ static napi_value IsWide(napi_env env, napi_callback_info info) {
   return number(env, isWide((u32)a[0]));
 }
 
-NAPI_MODULE_INIT() {
+void registerFrameWriter(napi_env env, napi_value exports) {
   const struct {
     const char *name;
     napi_callback fn;
@@ -716,5 +717,4 @@ NAPI_MODULE_INIT() {
   for (size_t k = 0; k < sizeof records / sizeof records[0]; k++) {
     napi_set_named_property(env, exports, records[k].name, number(env, records[k].value));
   }
-  return exports;
 }

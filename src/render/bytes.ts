@@ -18,14 +18,16 @@ export interface ChunkOptions {
   /** A chunk is handed out once it holds this many bytes (at the end of the frame or line that passes it). */
   readonly chunkSize?: number;
   /**
-   * Hand out views of one buffer that the next chunk overwrites, instead of a fresh copy of
-   * each chunk. For a consumer that is done with a chunk before asking for the next (a
-   * synchronous write): new memory for every chunk costs as much again as writing it.
+   * Hand out views of buffers that later chunks overwrite, instead of a fresh copy of each
+   * chunk: new memory for every chunk costs as much again as writing it. `true` (one buffer)
+   * is for a consumer that is done with a chunk before it asks for the next (a synchronous
+   * write); a number n, for one that is done with it before it asks for the n-th after it (a
+   * write-behind queue, see ../output.ts), rotates through n buffers.
    */
-  readonly reuse?: boolean;
+  readonly reuse?: boolean | number;
 }
 
-/** Where a ByteWriter writes: a buffer of `bufferSize` bytes that it may outgrow for one chunk. */
+/** Where a ByteWriter writes: a buffer of `bufferSize` bytes, one area per reused buffer, that it may outgrow for one chunk. */
 export interface BufferOptions extends ChunkOptions {
   /** Write here rather than into a new buffer (the WebAssembly frame writer's memory). */
   readonly buffer?: Uint8Array;
@@ -42,6 +44,20 @@ const SLACK = 1 << 14;
 
 /** The size of a ByteWriter's buffer for these options. */
 export function bufferSize(opts: ChunkOptions): number {
+  return reusedBuffers(opts) * areaSize(opts);
+}
+
+/** How many buffers the chunks rotate through (1 if they are copies). */
+export function reusedBuffers(opts: ChunkOptions): number {
+  return typeof opts.reuse === 'number' ? Math.max(1, Math.floor(opts.reuse)) : 1;
+}
+
+/** Whether chunks are views rather than copies. */
+export function reused(opts: ChunkOptions): boolean {
+  return opts.reuse !== undefined && opts.reuse !== false && opts.reuse !== 0;
+}
+
+function areaSize(opts: ChunkOptions): number {
   return chunkLimit(opts) + SLACK;
 }
 
@@ -72,20 +88,24 @@ export class ByteWriter {
   pos = 0;
   /** A chunk is handed out once `pos` reaches this. */
   readonly limit: number;
-  /** The buffer of `bufferSize` bytes that the writer goes back to after outgrowing it. */
-  readonly home: Uint8Array;
-  private readonly homeView: DataView;
+  /** The areas of the buffer that chunks take turns in, and the next chunk's. */
+  private readonly homes: Uint8Array[];
+  private readonly homeViews: DataView[];
+  private home = 0;
   private readonly reuse: boolean;
 
   constructor(opts: BufferOptions = {}) {
     this.limit = chunkLimit(opts);
-    this.reuse = opts.reuse ?? false;
+    this.reuse = reused(opts);
     const size = bufferSize(opts);
     if (opts.buffer !== undefined && opts.buffer.length < size) throw new RangeError(`a ByteWriter needs ${size} bytes`);
-    this.home = opts.buffer ?? new Uint8Array(size);
-    this.homeView = new DataView(this.home.buffer, this.home.byteOffset, this.home.length);
-    this.buf = this.home;
-    this.dv = this.homeView;
+    const all = opts.buffer ?? new Uint8Array(size);
+    const area = areaSize(opts);
+    this.homes = [];
+    for (let at = 0; at < size; at += area) this.homes.push(all.subarray(at, at + area));
+    this.homeViews = this.homes.map((h) => new DataView(h.buffer, h.byteOffset, h.length));
+    this.buf = this.homes[0];
+    this.dv = this.homeViews[0];
   }
 
   /** Time to hand out a chunk. */
@@ -106,16 +126,17 @@ export class ByteWriter {
   }
 
   /**
-   * What has been written since the last chunk, and start over, in the home buffer again
-   * if an outsized frame or line made the writer outgrow it (the chunk handed out keeps
-   * the bigger one alive until its consumer is done).
+   * What has been written since the last chunk, and start over in the next area (an outsized
+   * frame or line may have made the writer outgrow this one: the chunk handed out keeps the
+   * bigger buffer alive until its consumer is done).
    */
   take(): Uint8Array {
     const n = this.pos;
     const chunk = this.reuse ? this.buf.subarray(0, n) : this.buf.slice(0, n);
     this.pos = 0;
-    this.buf = this.home;
-    this.dv = this.homeView;
+    this.home = (this.home + 1) % this.homes.length;
+    this.buf = this.homes[this.home];
+    this.dv = this.homeViews[this.home];
     return chunk;
   }
 

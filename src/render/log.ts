@@ -4,7 +4,7 @@
  */
 import { columnsOf, type FrameSet } from '../frames';
 import { formatInt, roundHalfEven } from '../pynum';
-import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
+import { DEFAULT_CHUNK_SIZE, putAscii, putUint, reused, reusedBuffers, utf8, type ChunkOptions } from './bytes';
 
 /** Yields the log as UTF-8 in chunks (big graphs are streamed); see `ChunkOptions`. */
 export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptions = {}): Generator<Uint8Array> {
@@ -21,6 +21,10 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
   let pathCap = 1 << 12;
   let buf = new Uint8Array(cap + pathCap);
   let dv = new DataView(buf.buffer);
+  const views = reused(chunks);
+  // Reused buffers that chunks take turns in (see ChunkOptions.reuse), and the current one's.
+  const ring = [buf];
+  let turn = 0;
   /** ends[level]: length of the path down to that level. */
   const ends: number[] = [];
   let pos = 0;
@@ -41,6 +45,7 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
       bigger.set(buf.subarray(0, pos));
       bigger.set(buf.subarray(cap, cap + start), bigCap);
       buf = bigger;
+      ring[turn] = buf;
       dv = new DataView(buf.buffer);
       cap = bigCap;
       pathCap = bigPath;
@@ -55,9 +60,17 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
     pos = slow === undefined ? putUint(dv, pos, count) : putAscii(dv, pos, slow);
     buf[pos++] = 10; // '\n'
     if (pos >= limit) {
-      yield chunks.reuse ? buf.subarray(0, pos) : buf.slice(0, pos);
+      yield views ? buf.subarray(0, pos) : buf.slice(0, pos);
       pos = 0;
+      if (views && reusedBuffers(chunks) > 1) {
+        // The next buffer of the ring, with the path carried over.
+        turn = (turn + 1) % reusedBuffers(chunks);
+        const next = ring[turn]?.length === cap + pathCap ? ring[turn] : (ring[turn] = new Uint8Array(cap + pathCap));
+        next.set(buf.subarray(cap), cap);
+        buf = next;
+        dv = new DataView(buf.buffer);
+      }
     }
   }
-  if (pos > 0) yield chunks.reuse ? buf.subarray(0, pos) : buf.slice(0, pos);
+  if (pos > 0) yield views ? buf.subarray(0, pos) : buf.slice(0, pos);
 }

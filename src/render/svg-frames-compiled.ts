@@ -14,11 +14,9 @@
  * numbers off the fast paths, names that must be measured, frames too big for the buffer's
  * slack.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { FRAME_COLORS, type FrameColumns, type FrameSet } from '../frames';
 import { Colorizer, PALETTES, rgbFill, type Layout } from '../layout';
+import { nativeAddon, type NativeAddon } from '../native/addon';
 import { bufferSize, type ByteWriter, type ChunkOptions, type Fragment } from './bytes';
 import type { SvgOptions } from './svg';
 import { ASCII_ESCAPES, FrameWriter, fixedFragments } from './svg-frames';
@@ -103,54 +101,6 @@ function wasmMachine(module: WebAssembly.Module): Machine {
   };
 }
 
-/** What the addon exports: FrameExports with the memory as every call's first argument. */
-interface NativeAddon {
-  readonly DATA_END: number;
-  readonly FUNC_RECORD: number;
-  readonly TEXT_RECORD: number;
-  readonly LEVEL_RECORD: number;
-  init(m: ArrayBuffer): void;
-  configure(m: ArrayBuffer, ...args: number[]): void;
-  labelShare16(m: ArrayBuffer, label: number, units: number): number;
-  isWide(c: number): number;
-  section(m: ArrayBuffer, ...columns: number[]): void;
-  writeFrames(m: ArrayBuffer, from: number, to: number, flame: number, pos: number, limit: number, end: number): number;
-  position(m: ArrayBuffer): number;
-}
-
-/**
- * Where `npm install` puts the addon (binding.gyp's build/Release), seen from this file in
- * src/render or dist/render, or from the CLI's bundle in dist.
- */
-const ADDON_PLACES = [join(__dirname, '..', '..', 'build', 'Release'), join(__dirname, '..', 'build', 'Release')];
-const ADDON_FILE = 'flameprof_frames.node';
-
-let addon: NativeAddon | null | undefined;
-
-/**
- * The addon, loaded once per process; null where it was not built or will not load, or where
- * FLAMEPROF_NO_NATIVE is set (to compare, or to rule it out). Loaded with process.dlopen, not
- * require: ~0.1 ms against ~1.2 ms for a first `.node` through require. Main thread only:
- * its working state is in C statics, which worker threads would share.
- */
-function nativeAddon(): NativeAddon | null {
-  if (addon === undefined) {
-    addon = null;
-    const wanted = isMainThread && !process.env.FLAMEPROF_NO_NATIVE;
-    const dir = wanted ? ADDON_PLACES.find((d) => existsSync(join(d, ADDON_FILE))) : undefined;
-    if (dir !== undefined) {
-      const m = { exports: {} as NativeAddon };
-      try {
-        process.dlopen(m, join(dir, ADDON_FILE));
-        addon = m.exports;
-      } catch {
-        // Built for another Node or platform: WebAssembly does the same work.
-      }
-    }
-  }
-  return addon;
-}
-
 function nativeMachine(n: NativeAddon): Machine {
   let m = new ArrayBuffer(0);
   return {
@@ -188,7 +138,7 @@ const STAGE = 4096;
  * The ByteWriter must write into `buffer`, which lives in the compiled code's memory.
  */
 export class CompiledFrameWriter {
-  /** The output area: give it to the ByteWriter. */
+  /** The output areas (one per reused buffer): give them to the ByteWriter. */
   readonly buffer: Uint8Array;
   /** Which code writes. */
   readonly engine: CompiledEngine;
@@ -199,7 +149,6 @@ export class CompiledFrameWriter {
   private readonly exports: FrameExports;
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
-  private readonly out: number;
   /** For writing labels into memory as UTF-16 (a native copy). */
   private readonly text: Buffer;
   /** The staged columns' places, and which frames of which section they hold. */
@@ -253,7 +202,7 @@ export class CompiledFrameWriter {
       return at;
     };
     const outSize = bufferSize(chunks);
-    this.out = take(outSize);
+    const out = take(outSize);
     const fixed = fixedFragments(this.fw.details);
     const constants = take(fixed.length * 8);
     const fills = take(16 + FRAME_COLORS.length * PALETTE_SLOTS * 2 * 8);
@@ -311,7 +260,7 @@ export class CompiledFrameWriter {
     this.bytes = new Uint8Array(buffer);
     this.text = Buffer.from(buffer);
     this.view = new DataView(buffer);
-    this.buffer = this.bytes.subarray(this.out, this.out + outSize);
+    this.buffer = this.bytes.subarray(out, out + outSize);
     this.stage = {
       level: new Int32Array(buffer, columns[0], STAGE),
       func: new Int32Array(buffer, columns[1], STAGE),
@@ -374,11 +323,13 @@ export class CompiledFrameWriter {
     const ex = this.exports;
     let i = from;
     while (i < to && !w.full) {
-      if (w.buf === this.buffer) {
+      // In one of the output areas, not in a buffer grown for an outsized frame.
+      if (w.buf.buffer === this.bytes.buffer) {
         if (list !== this.staged || i < this.stagedFrom || i >= this.stagedTo) this.stageFrames(list, i, to);
         const base = this.stagedFrom;
-        i = base + ex.writeFrames(i - base, this.stagedTo - base, flame, this.out + w.pos, this.out + w.limit, this.out + this.buffer.length);
-        w.pos = ex.position() - this.out;
+        const out = w.buf.byteOffset;
+        i = base + ex.writeFrames(i - base, this.stagedTo - base, flame, out + w.pos, out + w.limit, out + w.buf.length);
+        w.pos = ex.position() - out;
         if (i === this.stagedTo || w.full) continue;
       }
       // Left to JavaScript, or the buffer was outgrown for a big frame: JavaScript writes

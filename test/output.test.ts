@@ -1,0 +1,78 @@
+/**
+ * Output files (src/output.ts): written behind the render by the addon's thread, in order,
+ * with the errors a synchronous write would give, and never half-written.
+ */
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFrames, render, renderToString } from '../src/flameprof';
+import { readPstats } from '../src/load/pstats';
+import { ChunkWriter, writeAtomically } from '../src/output';
+
+const frames = buildFrames(readPstats(readFileSync(join(__dirname, 'fixtures', 'textproc.prof'))), { threshold: 0.01 });
+const dir = mkdtempSync(join(tmpdir(), 'flameprof-output-'));
+
+test('the addon writes behind: the renderer rotates through four buffers, and the file gets every chunk in order', () => {
+  for (const format of ['svg', 'log'] as const) {
+    const path = join(dir, `behind.${format}`);
+    const fd = openSync(path, 'w');
+    const out = new ChunkWriter(fd);
+    expect([out.behind, out.chunks.reuse]).toEqual([true, 4]);
+    let n = 0;
+    // Small chunks: the thread is often still writing one when the next comes.
+    for (const c of render(frames, { format }, 'flameprof', { ...out.chunks, chunkSize: 256 })) {
+      out.write(c);
+      n++;
+    }
+    out.finish();
+    closeSync(fd);
+    expect(n).toBeGreaterThan(50);
+    expect(readFileSync(path, 'utf8')).toBe(renderToString(frames, { format }));
+  }
+});
+
+test("a failed write behind is the error fs.writeSync gives, at the next write or at the end", () => {
+  const syncError = (): Error => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      writeSync(fd, Buffer.from('x'));
+    } catch (err) {
+      return err as Error;
+    } finally {
+      closeSync(fd);
+    }
+    throw new Error('/dev/full took a write');
+  };
+  const want = syncError();
+  expect(want.message).toBe('ENOSPC: no space left on device, write');
+
+  const fd = openSync('/dev/full', 'w');
+  const out = new ChunkWriter(fd);
+  expect(out.behind).toBe(true);
+  let thrown: unknown;
+  try {
+    for (let k = 0; k < 8; k++) out.write(new Uint8Array(1000));
+    out.finish();
+  } catch (err) {
+    thrown = err;
+  }
+  out.stop();
+  closeSync(fd);
+  expect(thrown).toBeInstanceOf(Error);
+  expect([(thrown as Error).message, (thrown as NodeJS.ErrnoException).code]).toEqual([want.message, 'ENOSPC']);
+});
+
+test("writeAtomically: whole files only, and a renderer's error keeps its own words", () => {
+  const path = join(dir, 'whole.svg');
+  writeAtomically(path, (chunks) => render(frames, { format: 'svg' }, 'flameprof', { ...chunks, chunkSize: 1024 }));
+  expect(readFileSync(path, 'utf8')).toBe(renderToString(frames, { format: 'svg' }));
+
+  const broken = join(dir, 'broken.svg');
+  function* failing(): Generator<Uint8Array> {
+    for (let k = 0; k < 10; k++) yield new Uint8Array(4096).fill(65);
+    throw new Error('the renderer broke');
+  }
+  expect(() => writeAtomically(broken, failing)).toThrow('the renderer broke');
+  expect(existsSync(broken)).toBe(false);
+  expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
