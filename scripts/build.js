@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Build: type-check and emit the library (dist/*.js + .d.ts) with tsc, then bundle the CLI
-// into dist/cli.bundle.js with esbuild so that `flameprof` starts fast.
+// Build: bundle the CLI into dist/cli.bundle.js with esbuild (and make its V8 code cache) so
+// that `flameprof` starts fast, then type-check and emit the library (dist/*.js + .d.ts) with tsc.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
@@ -8,6 +8,7 @@ const root = path.join(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
 
 const fs = require('node:fs');
+const { CACHE, ID_PREFIX } = require('../bin/load-bundle');
 
 // The SVG's frame writer in WebAssembly (src/wasm/svg-frames.ts), compiled by AssemblyScript
 // and embedded in a generated module, so that the library, the bundle and ts-jest all load
@@ -60,7 +61,16 @@ require('esbuild').buildSync({
   define: { FLAMEPROF_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+// The build id on the first line names the bundle that a code cache was made for.
+const code = fs.readFileSync(tmp, 'utf8');
+const id = require('node:crypto').createHash('sha1').update(code).digest('hex');
+fs.writeFileSync(tmp, `${ID_PREFIX}${id}\n${code}`);
 fs.renameSync(tmp, bundle);
+// The code cache that bin/load-bundle.js loads the bundle with, made anew when the bundle changed.
+const cache = fs.existsSync(CACHE) ? fs.readFileSync(CACHE) : undefined;
+if (cache === undefined || cache.toString('latin1', 0, id.length) !== id) {
+  execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js')], { stdio: 'inherit' });
+}
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });
