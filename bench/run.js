@@ -254,6 +254,8 @@ function main() {
   const { engineAvailable } = require(path.join(root, 'dist', 'render', 'svg-frames-compiled.js'));
   const engine = engineAvailable('native') ? 'the native addon' : engineAvailable('wasm') ? 'WebAssembly' : 'JavaScript';
   console.log(`SVG frames written by ${engine}${process.env.FLAMEPROF_NO_NATIVE ? ' (FLAMEPROF_NO_NATIVE is set)' : ''}`);
+  const cache = spawnSync(node, ['-e', "process.stdout.write(require('./bin/load-bundle').loadBundle().cache)"], { cwd: root, encoding: 'utf8' });
+  console.log(`the CLI's code cache: ${cache.stdout || cache.stderr.trim()} (dist/cli.bundle.cache)`);
   if (only.has('startup') || only.has('table')) {
     const bare = startup();
     if (only.has('table')) budgets(table(bare));

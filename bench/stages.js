@@ -1,7 +1,8 @@
 'use strict';
 /**
  * One measured pipeline run in a fresh process (so every case starts as cold as the CLI
- * does), stage by stage, using the built library in dist/. Prints one JSON line.
+ * does), stage by stage, with the code the CLI runs: its bundle, loaded as bin/flameprof.js
+ * loads it (with the code cache that the build made). Prints one JSON line.
  *
  *   node bench/stages.js FILE THRESHOLD FORMAT OUTFILE [--stages decode,estimate] [--reps N]
  *
@@ -14,10 +15,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', 'dist');
-const { readPstats } = require(path.join(dist, 'load', 'pstats.js'));
-const { buildFrames, render } = require(path.join(dist, 'flameprof.js'));
-const { ChunkWriter } = require(path.join(dist, 'output.js'));
+const { loadBundle } = require('../bin/load-bundle');
+
+const bundle = loadBundle();
+const { readPstats, buildFrames, render, ChunkWriter } = bundle.exports;
 
 const [file, thresholdArg, format, outFile, ...rest] = process.argv.slice(2);
 const threshold = Number(thresholdArg);
@@ -97,4 +98,5 @@ for (let i = 0; i < reps; i++) {
   else for (const k of Object.keys(t)) best[k] = Math.min(best[k], t[k]);
 }
 best.maxRssMB = process.resourceUsage().maxRSS / 1024;
+best.codeCache = bundle.cache;
 process.stdout.write(JSON.stringify(best) + '\n');

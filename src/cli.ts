@@ -353,3 +353,11 @@ function reportError(err: unknown, debug: boolean, io: CliIo): number {
   io.stderr.write(debug ? `${e?.stack}\n` : 'Run again with --debug for the stack trace.\n');
   return 1;
 }
+
+/**
+ * The pipeline's stages as the CLI's bundle has them, for bench/stages.js to time the code
+ * that the CLI runs, loaded as bin/flameprof.js loads it (with its code cache).
+ */
+export { readPstats } from './load/pstats';
+export { buildFrames, render } from './flameprof';
+export { ChunkWriter } from './output';
