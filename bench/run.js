@@ -46,6 +46,11 @@ const BUDGET = {
    * it still does: the README's performance section says how much.
    */
   renderWriteMinBytes: 10e6,
+  /**
+   * Fresh processes per case that the render+write budget judges, the median taken: one run
+   * on a shared two-core machine ranged from 2.2x to 5.2x for the same 10 MB output.
+   */
+  renderWriteRuns: 5,
   linear: 2.2,
   rssMB: 300,
   rssFrames: 150000,
@@ -149,9 +154,28 @@ function stages(file, threshold, extraArgs = []) {
   return JSON.parse(r.stdout);
 }
 
+const ratio = (s) => (s.render + s.write) / s.baselineWrite;
+
+/**
+ * A case whose output the render+write budget judges is run BUDGET.renderWriteRuns times:
+ * the run with the median ratio, and how many runs there were.
+ */
+function judged(first, again) {
+  if (first.error || first.outBytes < BUDGET.renderWriteMinBytes) return { ...first, runs: 1 };
+  const all = [first];
+  for (let i = 1; i < BUDGET.renderWriteRuns; i++) {
+    const s = again();
+    if (s.error) return { ...s, runs: i + 1 };
+    all.push(s);
+  }
+  all.sort((a, b) => ratio(a) - ratio(b));
+  return { ...all[all.length >> 1], runs: all.length };
+}
+
 function table(bareMs) {
   console.log(`\n== Per input and threshold (--format ${format}; stage times in ms from bench/stages.js, wall and RSS of the CLI)`);
   console.log('xNode: CLI wall / bare Node start-up; rw/wr: (render + write) / one writeFileSync of the same bytes (base, ms)');
+  console.log(`*: outputs of ${BUDGET.renderWriteMinBytes / 1e6} MB or more, the run with the median rw/wr of ${BUDGET.renderWriteRuns}`);
   const cols = ['input', 'thr%', 'frames', 'read', 'decode', 'estim', 'render', 'write', 'base', 'MB out', 'wall', 'RSS MB', 'xNode', 'rw/wr'];
   const widths = [36, 6, 7, 5, 6, 6, 7, 6, 5, 6, 6, 6, 5, 6];
   const row = (cells) => console.log(cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' '));
@@ -160,18 +184,18 @@ function table(bareMs) {
   const outFile = path.join(outDir, `cli.${process.pid}.${format}`);
   for (const input of inputs()) {
     for (const threshold of THRESHOLDS) {
-      const s = stages(input.file, threshold);
+      const s = judged(stages(input.file, threshold), () => stages(input.file, threshold));
       const c = runCli(['--format', format, '--threshold', String(threshold), '-o', outFile, input.file]);
       const name = input.name.length > 36 ? input.name.slice(0, 35) + '~' : input.name;
       if (s.error || c.status !== 0) {
         row([name, threshold, 'error', s.error ?? c.stderr.trim().slice(0, 60)]);
         continue;
       }
-      const rw = (s.render + s.write) / s.baselineWrite;
+      const rw = ratio(s);
       rows.push({ input: input.name, threshold, ...s, wall: c.wall, rssMB: c.rssMB, rw });
       row([name, threshold, s.frames, ms(s.read), ms(s.decode), ms(s.estimate), ms(s.render), ms(s.write),
         ms(s.baselineWrite), (s.outBytes / 1e6).toFixed(1), ms(c.wall),
-        c.rssMB === undefined ? '-' : c.rssMB.toFixed(0), (c.wall / bareMs).toFixed(1), rw.toFixed(1)]);
+        c.rssMB === undefined ? '-' : c.rssMB.toFixed(0), (c.wall / bareMs).toFixed(1), rw.toFixed(1) + (s.runs > 1 ? '*' : '')]);
     }
   }
   try {
@@ -189,7 +213,7 @@ function budgets(rows) {
   if (worstRw) {
     verdict('render+write', big.every((r) => r.rw <= BUDGET.renderWrite),
       `worst ${worstRw.rw.toFixed(1)}x one writeFileSync of the same bytes (${worstRw.input} at ${worstRw.threshold}, ` +
-        `${(worstRw.outBytes / 1e6).toFixed(1)} MB; budget ${BUDGET.renderWrite}x, outputs >= 10 MB)`);
+        `${(worstRw.outBytes / 1e6).toFixed(1)} MB, median of ${worstRw.runs} runs; budget ${BUDGET.renderWrite}x, outputs >= 10 MB)`);
   }
   // 300 MB for 150,000 frames; a run with more frames may use proportionally more.
   const rssOver = rows.filter((r) => r.rssMB > BUDGET.rssMB * Math.max(1, r.frames / BUDGET.rssFrames));
