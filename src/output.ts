@@ -29,7 +29,8 @@ export class ChunkWriter {
 
   constructor(private readonly fd: number) {
     this.native = nativeAddon();
-    this.writer = this.native?.writerOpen(fd);
+    // An addon built without threads (Windows) has no writerOpen.
+    this.writer = typeof this.native?.writerOpen === 'function' ? this.native.writerOpen(fd) : undefined;
     this.behind = this.writer !== undefined;
     this.chunks = { reuse: this.behind ? BEHIND_BUFFERS : true };
   }

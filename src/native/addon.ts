@@ -25,8 +25,8 @@ export interface NativeAddon {
   section(m: ArrayBuffer, ...columns: number[]): void;
   writeFrames(m: ArrayBuffer, from: number, to: number, flame: number, pos: number, limit: number, end: number): number;
   position(m: ArrayBuffer): number;
-  /** A thread that writes to `fd`; undefined if no thread could be started. */
-  writerOpen(fd: number): NativeWriter | undefined;
+  /** A thread that writes to `fd`; undefined if no thread could be started. Absent where built without threads (Windows). */
+  writerOpen?(fd: number): NativeWriter | undefined;
   /** Queue `chunk`, then wait until at most `inFlight` (< 16) chunks are unwritten; 0 or a failed write's errno. */
   writerPut(w: NativeWriter, chunk: Uint8Array, inFlight: number): number;
   /** Write what is queued and stop the thread; 0 or a failed write's errno. */

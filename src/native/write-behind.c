@@ -14,6 +14,14 @@
  */
 #include "write-behind.h"
 
+#ifdef _WIN32
+/* No pthreads: no write-behind thread, and src/output.ts writes synchronously. */
+void registerWriteBehind(napi_env env, napi_value exports) {
+  (void)env;
+  (void)exports;
+}
+#else
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -208,3 +216,4 @@ void registerWriteBehind(napi_env env, napi_value exports) {
     napi_set_named_property(env, exports, fns[k].name, f);
   }
 }
+#endif
