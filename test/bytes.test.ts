@@ -9,6 +9,7 @@ import type { Frame, FrameSet } from '../src/frames';
 import { readPstats } from '../src/load/pstats';
 import { formatInt, roundHalfEven } from '../src/pynum';
 import { ByteWriter, DECIMALS, bufferSize, decodeChunks, fragment, putFixed, putFragment, putFragmentPrefix, putNumber, putPadded, utf8 } from '../src/render/bytes';
+import { nativeAddon } from '../src/native/addon';
 import { renderLog } from '../src/render/log';
 import { prng as rng } from './helpers/prng';
 
@@ -215,13 +216,47 @@ describe('the folded log as bytes', () => {
       text += `${path.join(';')} ${formatInt(roundHalfEven(f.self * 1e6))}\n`;
     }
     const want = Buffer.from(text, 'utf8');
-    for (const chunkSize of [1, 100, 1 << 16]) {
-      const got = Buffer.concat([...renderLog(fs, 1e6, { chunkSize })]);
-      expect(got.equals(want)).toBe(true);
+    for (const engine of ['native', 'js'] as const) {
+      for (const chunkSize of [1, 100, 1 << 16]) {
+        const got = Buffer.concat([...renderLog(fs, 1e6, { chunkSize }, engine)]);
+        expect([engine, chunkSize, got.equals(want)]).toEqual([engine, chunkSize, true]);
+      }
+      // Reused chunks are right when handed out.
+      const parts: Buffer[] = [];
+      for (const c of renderLog(fs, 1e6, { chunkSize: 100, reuse: true }, engine)) parts.push(Buffer.from(c));
+      expect(Buffer.concat(parts).equals(want)).toBe(true);
     }
-    // Reused chunks are right when handed out.
-    const parts: Buffer[] = [];
-    for (const c of renderLog(fs, 1e6, { chunkSize: 100, reuse: true })) parts.push(Buffer.from(c));
-    expect(Buffer.concat(parts).equals(want)).toBe(true);
+  });
+
+  test('the addon writes the lines it can, the same bytes as JavaScript, and leaves it the rest', () => {
+    const addon = nativeAddon()!;
+    expect(typeof addon.foldedLines).toBe('function');
+    const spy = jest.spyOn(addon, 'foldedLines');
+    try {
+      for (const name of ['textproc.prof', 'sample-py3.prof', 'sample-py2.prof']) {
+        const fs = buildFrames(readPstats(readFileSync(join(__dirname, 'fixtures', name))), { threshold: 0.001 });
+        for (const chunkSize of [7, 4096, 1 << 18]) {
+          spy.mockClear();
+          const native = Buffer.concat([...renderLog(fs, 1000, { chunkSize })]);
+          // Frames the addon wrote, from what each call was given and where it stopped.
+          const byAddon = spy.mock.calls.reduce((n, call, k) => n + Math.floor((spy.mock.results[k].value as number) / 2 ** 32) - (call[13] as number), 0);
+          expect(byAddon).toBeGreaterThan(fs.flame.length / 2);
+          expect(native.equals(Buffer.concat([...renderLog(fs, 1000, { chunkSize }, 'js')]))).toBe(true);
+        }
+      }
+      // Hostile labels: the addon's UTF-8 is TextEncoder's, and a huge count goes to JavaScript.
+      const labels = ['<&>"\'.py:1:\u0000\u001f', 'x.py:2:\udc00\ud800\ud83d\ude00', 'y.py:3:' + 'é'.repeat(3000)];
+      const frames: Array<Partial<Frame>> = [];
+      // Ties at .5 (Python rounds them to even), and now and then a count beyond 2^31.
+      const selves = [1.25e-4, 2.5e-6, 0.5e-6, 3.5e-6];
+      for (let i = 0; i < 300; i++) frames.push({ level: i % 5, func: i % 3, self: i % 50 === 7 ? 1e300 : selves[i % 4] * i });
+      const hostile = frameSet(labels, frames);
+      spy.mockClear();
+      const got = Buffer.concat([...renderLog(hostile, 1e6, { chunkSize: 64 })]);
+      expect(spy).toHaveBeenCalled();
+      expect(got.equals(Buffer.concat([...renderLog(hostile, 1e6, { chunkSize: 64 }, 'js')]))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -25,6 +25,25 @@ export interface NativeAddon {
   section(m: ArrayBuffer, ...columns: number[]): void;
   writeFrames(m: ArrayBuffer, from: number, to: number, flame: number, pos: number, limit: number, end: number): number;
   position(m: ArrayBuffer): number;
+  /** The folded log's lines from frame `from` (see src/native/folded-log.c): next frame * 2^32 + position. */
+  foldedLines?(
+    buf: Uint8Array,
+    cap: number,
+    pathCap: number,
+    pos: number,
+    limit: number,
+    ends: Int32Array,
+    labels16: Uint16Array,
+    starts: Uint32Array,
+    utf8: Uint8Array,
+    utf8At: Int32Array,
+    level: Int32Array,
+    func: Int32Array,
+    self: Float64Array,
+    from: number,
+    to: number,
+    mult: number,
+  ): number;
   /** A thread that writes to `fd`; undefined if no thread could be started. Absent where built without threads (Windows). */
   writerOpen?(fd: number): NativeWriter | undefined;
   /** Queue `chunk`, then wait until at most `inFlight` (< 16) chunks are unwritten; 0 or a failed write's errno. */
