@@ -46,7 +46,7 @@ typedef struct {
   Chunk queue[QUEUE];
   /* Chunks queued, written, and whose reference the main thread has dropped, since the start. */
   unsigned queued, written, released;
-  /* The first write's errno; chunks after it are not written. */
+  /* The first failed write's errno; chunks after it are not written. */
   int error;
   int stopping, closed;
 } Writer;
