@@ -95,7 +95,7 @@ let best;
 for (let i = 0; i < reps; i++) {
   const t = once();
   if (best === undefined) best = t;
-  else for (const k of Object.keys(t)) best[k] = Math.min(best[k], t[k]);
+  else for (const k of Object.keys(t)) if (typeof t[k] === 'number') best[k] = Math.min(best[k], t[k]);
 }
 best.maxRssMB = process.resourceUsage().maxRSS / 1024;
 best.codeCache = bundle.cache;

@@ -1,7 +1,8 @@
 /**
  * The optional native addon (src/native/*.c, built on install where a C compiler is): the
- * SVG frame writer (driven by ../render/svg-frames-compiled.ts) and the write-behind thread
- * (driven by ../output.ts). Everything it does has a fallback that writes the same bytes.
+ * SVG frame writer (driven by ../render/svg-frames-compiled.ts), the folded log's lines
+ * (../render/log.ts) and the write-behind thread (../output.ts). Everything it does has a
+ * fallback that writes the same bytes.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +45,10 @@ export interface NativeAddon {
     to: number,
     mult: number,
   ): number;
-  /** A thread that writes to `fd`; undefined if no thread could be started. Absent where built without threads (Windows). */
+  /**
+   * A thread that writes to `fd`; undefined if no thread could be started. Absent, with
+   * writerPut and writerClose, where the addon was built without threads (Windows).
+   */
   writerOpen?(fd: number): NativeWriter | undefined;
   /** Queue `chunk`, then wait until at most `inFlight` (< 16) chunks are unwritten; 0 or a failed write's errno. */
   writerPut(w: NativeWriter, chunk: Uint8Array, inFlight: number): number;

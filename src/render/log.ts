@@ -29,6 +29,7 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
   let buf = new Uint8Array(cap + pathCap);
   let dv = new DataView(buf.buffer);
   const views = reused(chunks);
+  const buffers = reusedBuffers(chunks);
   // Reused buffers that chunks take turns in (see ChunkOptions.reuse), and the current one's.
   const ring = [buf];
   let turn = 0;
@@ -78,9 +79,9 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
     if (pos >= limit) {
       yield views ? buf.subarray(0, pos) : buf.slice(0, pos);
       pos = 0;
-      if (views && reusedBuffers(chunks) > 1) {
+      if (views && buffers > 1) {
         // The next buffer of the ring, with the path carried over.
-        turn = (turn + 1) % reusedBuffers(chunks);
+        turn = (turn + 1) % buffers;
         const next = ring[turn]?.length === cap + pathCap ? ring[turn] : (ring[turn] = new Uint8Array(cap + pathCap));
         next.set(buf.subarray(cap), cap);
         buf = next;
