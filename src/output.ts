@@ -26,13 +26,27 @@ export class ChunkWriter {
   readonly behind: boolean;
   private readonly native: NativeAddon | null;
   private writer: NativeWriter | undefined;
+  /** Memory lent to the renderer, freed once the thread is done with every chunk. */
+  private lent: ArrayBuffer[] = [];
 
   constructor(private readonly fd: number) {
-    this.native = nativeAddon();
+    const n = nativeAddon();
+    this.native = n;
     // An addon built without threads (Windows) has no writerOpen.
-    this.writer = typeof this.native?.writerOpen === 'function' ? this.native.writerOpen(fd) : undefined;
+    this.writer = typeof n?.writerOpen === 'function' ? n.writerOpen(fd) : undefined;
     this.behind = this.writer !== undefined;
-    this.chunks = { reuse: this.behind ? BEHIND_BUFFERS : true };
+    // Memory on huge pages for a big render, which Node would free only once the garbage
+    // collector and then the event loop got to it: freed here as soon as it can be, so that
+    // a caller writing many graphs in a synchronous loop does not pile it up.
+    const lend =
+      typeof n?.hugeMemory === 'function'
+        ? (bytes: number): ArrayBuffer | undefined => {
+            const m = n.hugeMemory!(bytes);
+            if (m !== undefined) this.lent.push(m);
+            return m;
+          }
+        : undefined;
+    this.chunks = { reuse: this.behind ? BEHIND_BUFFERS : true, memory: lend };
   }
 
   /** Queue (or write) a chunk of what was rendered with `chunks`; throws the error of a failed write. */
@@ -45,16 +59,22 @@ export class ChunkWriter {
     }
   }
 
-  /** Wait until every chunk is written; throws the error of a failed write. */
+  /** Wait until every chunk is written, then free what `stop` frees; throws the error of a failed write. */
   finish(): void {
     throwIfFailed(this.stop());
   }
 
-  /** Wait until the thread is done with the file (before it is closed); 0 or a failed write's errno. */
+  /**
+   * Wait until the thread is done with the file (before it is closed), and free the memory
+   * lent to the renderer (whose chunks must not be used after); 0 or a failed write's errno.
+   */
   stop(): number {
     const w = this.writer;
     this.writer = undefined;
-    return w === undefined ? 0 : this.native!.writerClose(w);
+    const errno = w === undefined ? 0 : this.native!.writerClose(w);
+    for (const m of this.lent) this.native!.hugeMemoryFree(m);
+    this.lent = [];
+    return errno;
   }
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFrames, render, renderToString } from '../src/flameprof';
 import { readPstats } from '../src/load/pstats';
+import { nativeAddon } from '../src/native/addon';
 import { ChunkWriter, writeAtomically } from '../src/output';
 
 const frames = buildFrames(readPstats(readFileSync(join(__dirname, 'fixtures', 'textproc.prof'))), { threshold: 0.01 });
@@ -75,4 +76,65 @@ test("writeAtomically: whole files only, and a renderer's error keeps its own wo
   expect(() => writeAtomically(broken, failing)).toThrow('the renderer broke');
   expect(existsSync(broken)).toBe(false);
   expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
+
+test('a big SVG is rendered in memory the ChunkWriter lends (huge pages), freed once the thread has written it', () => {
+  const addon = nativeAddon()!;
+  const lend = jest.spyOn(addon, 'hugeMemory');
+  const free = jest.spyOn(addon, 'hugeMemoryFree');
+  try {
+    const merged = readPstats(readFileSync(join(__dirname, 'fixtures', 'merged.prof')));
+    // Below 2,000 frames the renderer keeps an ordinary buffer: few of its pages are touched.
+    for (const [threshold, lent] of [
+      [0.01, 1],
+      [0.5, 0],
+    ] as const) {
+      const set = buildFrames(merged, { threshold });
+      const count = set.flame.length + set.inverted.length;
+      expect(lent === 1 ? count >= 2000 : count < 2000).toBe(true);
+      lend.mockClear();
+      free.mockClear();
+      const path = join(dir, `lent-${threshold}.svg`);
+      const fd = openSync(path, 'w');
+      const out = new ChunkWriter(fd);
+      for (const c of render(set, { format: 'svg', threshold }, 'flameprof', out.chunks)) out.write(c);
+      expect(free).not.toHaveBeenCalled();
+      out.finish();
+      closeSync(fd);
+      expect(readFileSync(path, 'utf8')).toBe(renderToString(set, { format: 'svg', threshold }));
+      expect(lend).toHaveBeenCalledTimes(lent);
+      if (lent === 1) {
+        const memory = lend.mock.results[0].value as ArrayBuffer;
+        expect(free.mock.calls).toEqual([[memory]]);
+        // Detached: no view of it reaches the unmapped memory.
+        expect(memory.byteLength).toBe(0);
+      }
+    }
+  } finally {
+    lend.mockRestore();
+    free.mockRestore();
+  }
+});
+
+test('a renderer that throws still gets its lent memory freed, after the thread stops', () => {
+  const addon = nativeAddon()!;
+  const free = jest.spyOn(addon, 'hugeMemoryFree');
+  try {
+    const set = buildFrames(readPstats(readFileSync(join(__dirname, 'fixtures', 'merged.prof'))), { threshold: 0.01 });
+    const path = join(dir, 'thrown.svg');
+    expect(() =>
+      writeAtomically(path, function* (chunks) {
+        let n = 0;
+        for (const c of render(set, { format: 'svg', threshold: 0.01 }, 'flameprof', chunks)) {
+          yield c;
+          if (++n === 3) throw new Error('stopped by the test');
+        }
+      }),
+    ).toThrow('stopped by the test');
+    expect(free).toHaveBeenCalledTimes(1);
+    expect((free.mock.calls[0][0] as ArrayBuffer).byteLength).toBe(0);
+    expect(existsSync(path)).toBe(false);
+  } finally {
+    free.mockRestore();
+  }
 });

@@ -46,6 +46,14 @@ export interface NativeAddon {
     mult: number,
   ): number;
   /**
+   * A zeroed ArrayBuffer of `bytes` bytes on transparent huge pages (src/native/memory.c);
+   * undefined if it could not be had. Absent, with hugeMemoryFree, where the system has no
+   * huge pages to ask for.
+   */
+  hugeMemory?(bytes: number): ArrayBuffer | undefined;
+  /** Detach and unmap a buffer from hugeMemory now, rather than once the event loop turns after it is collected. */
+  hugeMemoryFree(buffer: ArrayBuffer): void;
+  /**
    * A thread that writes to `fd`; undefined if no thread could be started. Absent, with
    * writerPut and writerClose, where the addon was built without threads (Windows).
    */

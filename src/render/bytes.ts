@@ -25,6 +25,13 @@ export interface ChunkOptions {
    * write-behind queue, see ../output.ts), rotates through n buffers.
    */
   readonly reuse?: boolean | number;
+  /**
+   * Where the SVG renderer takes its working memory for a big render (the native frame
+   * writer's, the output areas among it): zeroed memory from a consumer that frees it itself
+   * once every chunk is written, as ../output.ts's ChunkWriter does with memory on huge pages.
+   * Returns undefined to have the renderer allocate as usual, which is also the default.
+   */
+  readonly memory?: (bytes: number) => ArrayBuffer | undefined;
 }
 
 /** Where a ByteWriter writes: a buffer of `bufferSize` bytes, one area per reused buffer, that it may outgrow for one chunk. */

@@ -60,9 +60,19 @@ interface Records {
 interface Machine {
   readonly exports: FrameExports;
   readonly records: Records;
-  /** Memory of at least `bytes` bytes past the module's own tables (call once). */
-  memory(bytes: number): ArrayBuffer;
+  /**
+   * Memory of at least `bytes` bytes past the module's own tables (call once), from `lend`
+   * where the engine can take it.
+   */
+  memory(bytes: number, lend?: (bytes: number) => ArrayBuffer | undefined): ArrayBuffer;
 }
+
+/**
+ * Frames from which the native writer takes the memory its consumer lends (ChunkOptions.memory:
+ * huge pages, src/native/memory.c): at ~280 bytes a frame, 2,000 frames touch ~600 KB of
+ * it, whose ~150 page faults cost more than zeroing one 2 MiB page.
+ */
+const LENT_MEMORY_FRAMES = 2000;
 
 /** Which compiled code writes the frames. */
 export type CompiledEngine = 'native' | 'wasm';
@@ -114,9 +124,10 @@ function nativeMachine(n: NativeAddon): Machine {
       position: () => n.position(m),
     },
     records: { dataEnd: n.DATA_END, funcRecord: n.FUNC_RECORD, textRecord: n.TEXT_RECORD, levelRecord: n.LEVEL_RECORD },
-    memory(bytes) {
+    memory(bytes, lend) {
       // As big as the WebAssembly memory would be: its first page and whole pages after.
-      m = new ArrayBuffer(PAGE * (1 + Math.ceil(bytes / PAGE)));
+      const size = PAGE * (1 + Math.ceil(bytes / PAGE));
+      m = lend?.(size) ?? new ArrayBuffer(size);
       return m;
     },
   };
@@ -256,7 +267,9 @@ export class CompiledFrameWriter {
     this.utf16 = take(2 * longest);
     const scratch = take(3 * longest + 72);
     this.heap = end;
-    const buffer = machine.memory(end + most);
+    const c = frames.columns;
+    const frameCount = c !== undefined ? c.flame.length + c.inverted.length : frames.flame.length + frames.inverted.length;
+    const buffer = machine.memory(end + most, frameCount >= LENT_MEMORY_FRAMES ? chunks.memory : undefined);
     this.bytes = new Uint8Array(buffer);
     this.text = Buffer.from(buffer);
     this.view = new DataView(buffer);
