@@ -2,6 +2,7 @@
  * Output files (src/output.ts): written behind the render by the addon's thread, in order,
  * with the errors a synchronous write would give, and never half-written.
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,43 @@ test('the addon writes behind: the renderer rotates through four buffers, and th
     expect(n).toBeGreaterThan(50);
     expect(readFileSync(path, 'utf8')).toBe(renderToString(frames, { format }));
   }
+});
+
+test('a chunk that comes after a long pause still wakes the thread (it naps, then sleeps)', () => {
+  // In a child process: a thread left asleep would block the put, and the test runner with it.
+  const script = `
+    const fs = require('node:fs');
+    const m = { exports: {} };
+    process.dlopen(m, ${JSON.stringify(join(__dirname, '..', 'build', 'Release', 'flameprof_native.node'))});
+    const addon = m.exports;
+    const path = ${JSON.stringify(join(dir, 'pause.txt'))};
+    const fd = fs.openSync(path, 'w');
+    const writer = addon.writerOpen(fd);
+    const pause = (ms) => { const until = Date.now() + ms; while (Date.now() < until); };
+    const parts = ['first ', 'after a pause ', 'at once ', 'last'];
+    const written = [];
+    // inFlight 0: each put returns once its chunk is written.
+    for (const [k, part] of parts.entries()) {
+      // Well past the thread's naps (40 x 20 us): it now waits to be signalled.
+      if (k === 1 || k === 3) pause(30);
+      written.push(addon.writerPut(writer, Buffer.from(part), 0), fs.readFileSync(path, 'utf8'));
+    }
+    written.push(addon.writerClose(writer));
+    console.log(JSON.stringify(written));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 });
+  expect([r.signal, r.stderr]).toEqual([null, '']);
+  expect(JSON.parse(r.stdout)).toEqual([
+    0,
+    'first ',
+    0,
+    'first after a pause ',
+    0,
+    'first after a pause at once ',
+    0,
+    'first after a pause at once last',
+    0,
+  ]);
 });
 
 test("a failed write behind is the error fs.writeSync gives, at the next write or at the end", () => {
