@@ -58,17 +58,25 @@ typedef struct {
 } Writer;
 
 /*
- * With nothing to write, the thread naps NAPS times NAP_NS before it waits on `work`: waking
- * a waiting thread is a futex call that cost the main thread ~8 us a chunk on the
- * benchmark's VM (~0.3 ms at 10 MB), and between chunks (~0.15 ms apart) it rarely gets
- * there. A nap rather than a spin leaves the core to V8's own threads.
+ * With nothing to write, the thread naps NAPS times NAP_NS before it waits on `work` for as
+ * long as it takes: waking a waiting thread is a futex call that cost the main thread ~8 us
+ * a chunk on the benchmark's VM (~0.3 ms at 10 MB), and between chunks (~0.15 ms apart) it
+ * rarely gets there, so a put signals only a thread that waits. A nap rather than a spin
+ * leaves the core to V8's own threads; a timed wait rather than a sleep, so that stop(),
+ * which always signals, is not kept waiting (a sleep had lengthened small outputs' ends).
  */
 #define NAPS 40
 #define NAP_NS 20000L
 
+/* The clock of the naps' deadlines: `work`'s, which only Linux lets us choose. */
+#ifdef __linux__
+#define NAP_CLOCK CLOCK_MONOTONIC
+#else
+#define NAP_CLOCK CLOCK_REALTIME
+#endif
+
 static void *writeLoop(void *arg) {
   Writer *w = arg;
-  const struct timespec nap = {0, NAP_NS};
 #if defined(__linux__) && defined(PR_SET_TIMERSLACK)
   /* Naps of 20 us, not the default slack's 50 us more. */
   prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
@@ -77,9 +85,15 @@ static void *writeLoop(void *arg) {
   for (;;) {
     for (int naps = 0; w->written == w->queued && !w->stopping; naps++) {
       if (naps < NAPS) {
-        pthread_mutex_unlock(&w->lock);
-        nanosleep(&nap, NULL);
-        pthread_mutex_lock(&w->lock);
+        /* A nap that stop() can cut short: it always signals `work`. */
+        struct timespec until;
+        clock_gettime(NAP_CLOCK, &until);
+        until.tv_nsec += NAP_NS;
+        if (until.tv_nsec >= 1000000000L) {
+          until.tv_sec++;
+          until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->work, &w->lock, &until);
       } else {
         w->sleeping = 1;
         pthread_cond_wait(&w->work, &w->lock);
@@ -183,7 +197,15 @@ static napi_value WriterOpen(napi_env env, napi_callback_info info) {
   }
   w->fd = fd;
   pthread_mutex_init(&w->lock, NULL);
+#ifdef __linux__
+  pthread_condattr_t monotonic;
+  pthread_condattr_init(&monotonic);
+  pthread_condattr_setclock(&monotonic, NAP_CLOCK);
+  pthread_cond_init(&w->work, &monotonic);
+  pthread_condattr_destroy(&monotonic);
+#else
   pthread_cond_init(&w->work, NULL);
+#endif
   pthread_cond_init(&w->done, NULL);
   if (pthread_create(&w->thread, NULL, writeLoop, w) != 0) {
     destroy(w);
