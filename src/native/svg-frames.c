@@ -38,7 +38,8 @@ typedef double f64;
 /*
  * Six-digit times already written, by value (putSix): SIX_SLOTS records of 24 bytes, the
  * value's bits, then its text (at most 15 bytes) with its length in the last byte, 0 while
- * empty. Here only, not in the WebAssembly: see putSix.
+ * empty. Here only, not in the WebAssembly: see putSix. Used by big renders only
+ * (`caching`): a small one would fault in more of its pages than the cache saves.
  */
 #define SIX_BITS 12u
 #define SIX_SLOTS (1u << SIX_BITS)
@@ -87,7 +88,7 @@ enum {
 /* The state kept in the buffer between calls: below PAIRS, which the layout leaves free. */
 typedef struct {
   f64 width, total, pad, cellPx;
-  u32 samples, constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap;
+  u32 samples, constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap, caching;
   u32 cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos;
 } State;
 
@@ -95,7 +96,7 @@ _Static_assert(sizeof(State) <= PAIRS, "the state must fit below the digit table
 
 static uint8_t *M;
 static f64 width, total, pad, cellPx;
-static int samples;
+static int samples, caching;
 static u32 constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap;
 static u32 cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos;
 
@@ -105,7 +106,7 @@ static void loadState(void) {
   width = s.width; total = s.total; pad = s.pad; cellPx = s.cellPx;
   samples = s.samples != 0; constants = s.constants; fills = s.fills; funcs = s.funcs;
   flameLevels = s.flameLevels; invLevels = s.invLevels; asciiEscapes = s.asciiEscapes;
-  texts = s.texts; scratch = s.scratch; heap = s.heap;
+  texts = s.texts; scratch = s.scratch; heap = s.heap; caching = s.caching != 0;
   cLevel = s.cLevel; cFunc = s.cFunc; cColor = s.cColor; cX = s.cX; cW = s.cW; cCc = s.cCc;
   cNc = s.cNc; cTt = s.cTt; cCt = s.cCt; outPos = s.outPos;
 }
@@ -113,7 +114,7 @@ static void loadState(void) {
 static void saveState(void) {
   State s = {width, total, pad, cellPx,
              (u32)samples, constants, fills, funcs, flameLevels, invLevels, asciiEscapes, texts, scratch, heap,
-             cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos};
+             (u32)caching, cLevel, cFunc, cColor, cX, cW, cCc, cNc, cTt, cCt, outPos};
   memcpy(M, &s, sizeof s);
 }
 
@@ -482,6 +483,7 @@ static u32 formatSix(u32 pos, f64 x) {
  * estimator, are nearly all new. The output has room for 16 bytes at pos (FRAME_MAX).
  */
 static u32 putSix(u32 pos, f64 x) {
+  if (!caching) return formatSix(pos, x);
   u64 bits;
   memcpy(&bits, &x, 8);
   u32 rec = SIX_CACHE + (u32)((bits * 0x9e3779b97f4a7c15ull) >> (64u - SIX_BITS)) * SIX_RECORD;
@@ -510,6 +512,7 @@ static u32 formatFixed(u32 pos, f64 v);
  * The output has room for 24 bytes at pos (FRAME_MAX).
  */
 static u32 putFixed(u32 pos, f64 v) {
+  if (!caching) return formatFixed(pos, v);
   u64 bits;
   memcpy(&bits, &v, 8);
   u32 rec = FIXED_CACHE + (u32)((bits * 0x9e3779b97f4a7c15ull) >> (64u - FIXED_BITS)) * FIXED_RECORD;
@@ -718,12 +721,12 @@ static napi_value Init(napi_env env, napi_callback_info info) {
 
 static napi_value Configure(napi_env env, napi_callback_info info) {
   f64 a[MAX_ARGS];
-  if (!args(env, info, 15, 1, a)) return NULL;
+  if (!args(env, info, 16, 1, a)) return NULL;
   loadState();
   width = a[0]; total = a[1]; pad = a[2]; cellPx = a[3]; samples = a[4] != 0;
   constants = (u32)a[5]; fills = (u32)a[6]; funcs = (u32)a[7]; flameLevels = (u32)a[8];
   invLevels = (u32)a[9]; asciiEscapes = (u32)a[10]; texts = (u32)a[11]; scratch = (u32)a[12];
-  heap = (u32)a[13];
+  heap = (u32)a[13]; caching = a[14] != 0;
   saveState();
   return NULL;
 }

@@ -40,6 +40,8 @@ interface FrameExports {
     texts: number,
     scratch: number,
     heap: number,
+    /** A big render: the native writer then keeps the texts of numbers it wrote (the WebAssembly ignores it). */
+    big: boolean,
   ): void;
   labelShare16(label: number, units: number): number;
   isWide(c: number): number;
@@ -68,11 +70,13 @@ interface Machine {
 }
 
 /**
- * Frames from which the native writer takes the memory its consumer lends (ChunkOptions.memory:
- * huge pages, src/native/memory.c): at ~280 bytes a frame, 2,000 frames touch ~600 KB of
- * it, whose ~150 page faults cost more than zeroing one 2 MiB page.
+ * Frames from which a render is big: the native writer then takes the memory its consumer
+ * lends (ChunkOptions.memory: huge pages, src/native/memory.c) and caches the texts of the
+ * numbers it writes. At ~280 bytes a frame, 2,000 frames touch ~600 KB of its memory, whose
+ * ~150 page faults cost more than zeroing one 2 MiB page; below that, the caches' pages
+ * (faulted one by one) cost more than they save.
  */
-const LENT_MEMORY_FRAMES = 2000;
+const BIG_RENDER_FRAMES = 2000;
 
 /** Which compiled code writes the frames. */
 export type CompiledEngine = 'native' | 'wasm';
@@ -269,7 +273,8 @@ export class CompiledFrameWriter {
     this.heap = end;
     const c = frames.columns;
     const frameCount = c !== undefined ? c.flame.length + c.inverted.length : frames.flame.length + frames.inverted.length;
-    const buffer = machine.memory(end + most, frameCount >= LENT_MEMORY_FRAMES ? chunks.memory : undefined);
+    const big = frameCount >= BIG_RENDER_FRAMES;
+    const buffer = machine.memory(end + most, big ? chunks.memory : undefined);
     this.bytes = new Uint8Array(buffer);
     this.text = Buffer.from(buffer);
     this.view = new DataView(buffer);
@@ -328,6 +333,7 @@ export class CompiledFrameWriter {
       texts,
       scratch,
       this.heap,
+      big,
     );
   }
 
