@@ -103,8 +103,6 @@ static napi_value HugeMemory(napi_env env, napi_callback_info info) {
   napi_value buffer;
   if (napi_create_external_arraybuffer(env, m->start, bytes, finalize, m, &buffer) != napi_ok) {
     /* Embedders with V8's sandbox take no outside memory: the caller allocates its own. */
-    const napi_extended_error_info *ignored;
-    napi_get_last_error_info(env, &ignored);
     unmap(m);
     free(m);
     return NULL;

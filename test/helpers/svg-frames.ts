@@ -68,18 +68,8 @@ export function readReferenceSvg(text: string): SvgDoc {
   const frames: SvgFrame[] = [];
   for (const el of elements(root, 'svg')) {
     if (!hasClass(el, 'func_g')) continue;
-    const rect = only(el, 'rect');
-    frames.push(frame({
-      section: undefined,
-      x: numAttr(el, 'x'),
-      y: numAttr(el, 'y'),
-      width: numAttr(el, 'width'),
-      height: numAttr(el, 'height'),
-      fill: normalizeFill(attr(rect, 'fill')),
-      label: optional(el, 'text')?.textContent ?? undefined,
-      title: only(el, 'title').textContent ?? '',
-      element: el,
-    }));
+    // flameprof 0.4 puts the box on the frame's nested <svg>, its fill on the <rect> inside.
+    frames.push(frame(undefined, el, el));
   }
   const height = numAttr(root, 'height');
   return { document, width: numAttr(root, 'width'), height, offset: 0, frameAreaHeight: height, frames };
@@ -100,26 +90,29 @@ export function readOurSvg(text: string): SvgDoc {
     if (g.parentNode !== group) throw new Error(`#${section} is not a child of #frames`);
     for (const el of elements(g, 'g')) {
       if (!hasClass(el, 'f')) continue;
-      const rect = only(el, 'rect');
-      frames.push(frame({
-        section,
-        x: numAttr(rect, 'x'),
-        y: numAttr(rect, 'y'),
-        width: numAttr(rect, 'width'),
-        height: numAttr(rect, 'height'),
-        fill: normalizeFill(attr(rect, 'fill')),
-        label: optional(el, 'text')?.textContent ?? undefined,
-        title: only(el, 'title').textContent ?? '',
-        element: el,
-      }));
+      frames.push(frame(section, el, only(el, 'rect')));
     }
   }
   const height = numAttr(root, 'height');
   return { document, width: numAttr(root, 'width'), height, offset, frameAreaHeight: height - offset, frames };
 }
 
-/** Hide the DOM element from jest's printing: a failed expectation would print the whole tree. */
-function frame(f: SvgFrame): SvgFrame {
+/**
+ * One frame: its element `el` (title, text, rect), its box read from `box`. The DOM element
+ * is hidden from jest's printing: a failed expectation would print the whole tree.
+ */
+function frame(section: SvgFrame['section'], el: Element, box: Element): SvgFrame {
+  const f: SvgFrame = {
+    section,
+    x: numAttr(box, 'x'),
+    y: numAttr(box, 'y'),
+    width: numAttr(box, 'width'),
+    height: numAttr(box, 'height'),
+    fill: normalizeFill(attr(only(el, 'rect'), 'fill')),
+    label: optional(el, 'text')?.textContent ?? undefined,
+    title: only(el, 'title').textContent ?? '',
+    element: el,
+  };
   Object.defineProperty(f, 'element', { enumerable: false });
   return f;
 }
