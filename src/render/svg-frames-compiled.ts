@@ -356,7 +356,8 @@ export class CompiledFrameWriter {
   private putSlot(slot: number, f: Fragment): void {
     const at = this.heap;
     this.bytes.set(new Uint8Array(f.words.buffer, f.words.byteOffset, f.length), at);
-    // The writer reads fragments 8 bytes at a time: a fragment's last word may run 7 past it.
+    // The writers read fragments 8 bytes at a time (the native one 16): a fragment's last
+    // word may run past it, into the next fragment or the room after the heap.
     this.heap = align(at + f.length) + 8;
     this.view.setUint32(slot, at, true);
     this.view.setUint32(slot + 4, f.length, true);
