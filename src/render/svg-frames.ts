@@ -242,18 +242,20 @@ export class FrameWriter {
   }
 
   private makeRow(rows: Array<LevelBytes | undefined>, level: number, flame: boolean): LevelBytes {
+    const [open, yWidth, textY] = this.rowTexts(level, flame);
+    const lb: LevelBytes = { open: fragment(open), yWidth: fragment(yWidth), textY: fragment(textY) };
+    rows[level] = lb;
+    return lb;
+  }
+
+  /** A level's LevelBytes as text, in their order (all ASCII). */
+  rowTexts(level: number, flame: boolean): [string, string, string] {
     const y = rowY(level, flame, this.layout, this.opts);
     const num = (v: number): string => {
       const end = putFixed(this.scratch, 0, v);
       return String.fromCharCode(...new Uint8Array(this.scratch.buffer, 0, end));
     };
-    const lb: LevelBytes = {
-      open: fragment(`<g class="f" data-l="${level}`),
-      yWidth: fragment(`" y="${num(y)}" width="`),
-      textY: fragment(`" y="${num(y + this.opts.rowHeight / 2)}">`),
-    };
-    rows[level] = lb;
-    return lb;
+    return [`<g class="f" data-l="${level}`, `" y="${num(y)}" width="`, `" y="${num(y + this.opts.rowHeight / 2)}">`];
   }
 
   private fill(c: number, func: number, fb: FuncBytes, text: boolean): Fragment {
@@ -274,11 +276,15 @@ export class FrameWriter {
     const key = text ? `t${fill}` : fill;
     let bytes = this.fillBytes.get(key);
     if (bytes === undefined) {
-      const end = text ? '<text x="' : '</g>\n';
-      bytes = fragment(`" height="${this.opts.rowHeight - 1}" fill="${fill}"/>${end}`);
+      bytes = fragment(this.fillText(fill, text));
       this.fillBytes.set(key, bytes);
     }
     return bytes;
+  }
+
+  /** fillFragment's text (ASCII). */
+  fillText(fill: string, text: boolean): string {
+    return `" height="${this.opts.rowHeight - 1}" fill="${fill}"/>${text ? '<text x="' : '</g>\n'}`;
   }
 
   /** The name, or as much of it as fits in `cells`, then the end of the frame. */
