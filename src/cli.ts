@@ -3,14 +3,17 @@
  * yargs is loaded only to print --help, because start-up is most of a typical run's time.
  */
 import { FlameprofError, InputError, UsageError } from './errors';
-import { buildFrames, defaultTitle, mergeProfiles, readInputFile, readProfile, render } from './flameprof';
+import { mergeProfiles } from './import/merge';
+import { readProfile } from './import/read';
+import { readInputFile } from './io/files';
+import { writeAtomically, writeStream } from './io/output';
+import type { RunTarget } from './io/python';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
-import { writeAtomically } from './output';
-import type { RunTarget } from './run/python';
+import { buildFrames, defaultTitle, render } from './pipeline';
 
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runModule = (): typeof import('./run/python') => require('./run/python');
+const runModule = (): typeof import('./io/python') => require('./io/python');
 
 declare const FLAMEPROF_VERSION: string | undefined;
 
@@ -258,9 +261,9 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   const frames = buildFrames(mergeProfiles(profiles), args.options);
   for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
   const title = defaultTitle(args.inputs);
-  // A file's writer is done with a chunk soon, so a few buffers serve every chunk (see
-  // output.ts); a stream may hold on to a chunk it has queued, so it gets chunks of its own.
-  if (args.out !== undefined) writeAtomically(args.out, (chunks) => render(frames, args.options, title, chunks));
+  // A file is written chunk by chunk, so one buffer serves them all; a stream may hold on to
+  // a chunk it has queued, so it gets chunks of its own.
+  if (args.out !== undefined) writeAtomically(args.out, render(frames, args.options, title, { reuse: true }));
   else await writeStream(io.stdout, render(frames, args.options, title));
   return 0;
 }
@@ -298,44 +301,14 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
     const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
     const frames = buildFrames(profile, args.options);
     for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-    writeAtomically(out, (chunks) => render(frames, args.options, 'script' in run.target ? defaultTitle([what]) : what, chunks));
+    const title = 'script' in run.target ? defaultTitle([what]) : what;
+    writeAtomically(out, render(frames, args.options, title, { reuse: true }));
     io.stderr.write(`flameprof: wrote ${out}\n`);
   } catch (err) {
     const code = reportError(err, args.debug, io);
     return result.status || code;
   }
   return result.status;
-}
-
-class ClosedPipe extends Error {}
-
-/** Stream chunks with backpressure; a reader that goes away (`| head`) ends us quietly. */
-async function writeStream(out: NodeJS.WritableStream, chunks: Iterable<Uint8Array>): Promise<void> {
-  let closed = false;
-  const onError = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE') closed = true;
-  };
-  out.on('error', onError);
-  try {
-    for (const c of chunks) {
-      if (closed) throw new ClosedPipe();
-      if (!out.write(c)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            out.off('drain', done);
-            out.off('error', done);
-            out.off('close', done);
-            resolve();
-          };
-          out.once('drain', done);
-          out.once('error', done);
-          out.once('close', done);
-        });
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof ClosedPipe)) throw err;
-  }
 }
 
 function reportError(err: unknown, debug: boolean, io: CliIo): number {
@@ -353,11 +326,3 @@ function reportError(err: unknown, debug: boolean, io: CliIo): number {
   io.stderr.write(debug ? `${e?.stack}\n` : 'Run again with --debug for the stack trace.\n');
   return 1;
 }
-
-/**
- * The pipeline's stages as the CLI's bundle has them, for bench/stages.js to time the code
- * that the CLI runs, loaded as bin/flameprof.js loads it (with its code cache).
- */
-export { readPstats } from './load/pstats';
-export { buildFrames, render } from './flameprof';
-export { ChunkWriter } from './output';

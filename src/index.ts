@@ -1,33 +1,33 @@
 /**
  * flameprof as a library: `import { loadProfiles, buildFrames, renderToString } from 'flameprof'`.
  */
-export { DEFAULT_OPTIONS, resolveOptions, type Options, type OutputFormat, type InputFormat } from './options';
-export type { Profile, CallGraphProfile, SampledProfile, FuncKey, Timing, CallEdge, FunctionStats, SampledStack } from './model';
-export { funcLabel, compareFuncKeys } from './model';
-export type { Frame, FrameSet, FrameColor, SectionColumns } from './frames';
-export { FrameColumns, FRAME_COLORS } from './frames';
-export { FlameprofError, MarshalError, InputError, UsageError } from './errors';
-export { decodeMarshal, type PyValue, type Decoded } from './decode/marshal';
-export { readPstats, mergeCallGraphs } from './load/pstats';
-export { parsePyLiteral, LiteralError, type LiteralOptions } from './decode/pyliteral';
-export { readFolded, parseFrameName, type TextReadOptions } from './load/folded';
-export { readPlop } from './load/plop';
-export { detectFormat, decodeText, type DetectedFormat } from './load/detect';
-export { stackFrames, sampledLabel, type StackFrameOptions } from './stacks';
 export {
-  readProfile,
-  readInputFile,
-  loadProfiles,
-  mergeProfiles,
-  mergeSampled,
-  buildFrames,
-  render,
-  renderToString,
-  defaultTitle,
-  type ReadOptions,
-} from './flameprof';
+  DEFAULT_OPTIONS,
+  resolveOptions,
+  type Options,
+  type OutputFormat,
+  type InputFormat,
+  type Geometry,
+  type SvgOptions,
+} from './options';
+export type { Profile, CallGraphProfile, SampledProfile, FuncKey, Timing, CallEdge, FunctionStats, SampledStack } from './model/profile';
+export { funcLabel, compareFuncKeys } from './model/profile';
+export type { Frame, FrameSet, FrameColor, SectionColumns } from './frames/frame-set';
+export { FrameColumns, FRAME_COLORS } from './frames/frame-set';
+export { FlameprofError, MarshalError, InputError, UsageError } from './errors';
+export { decodeMarshal, type PyValue, type Decoded } from './import/marshal';
+export { readPstats } from './import/pstats';
+export { parsePyLiteral, LiteralError, type LiteralOptions } from './import/pyliteral';
+export { readFolded, parseFrameName, type TextReadOptions } from './import/folded';
+export { readPlop } from './import/plop';
+export { detectFormat, decodeText, type DetectedFormat } from './import/detect';
+export { readProfile, type ReadOptions } from './import/read';
+export { mergeProfiles, mergeCallGraphs, mergeSampled } from './import/merge';
+export { stackFrames, sampledLabel, type StackFrameOptions } from './frames/stacks';
+export { readInputFile } from './io/files';
+export { loadProfiles, buildFrames, render, renderToString, defaultTitle } from './pipeline';
 export type { ChunkOptions } from './render/bytes';
-export { renderSvg, type SvgOptions, type FrameEngine } from './render/svg';
+export { renderSvg } from './render/svg';
 export { renderLog } from './render/log';
 export { renderSpeedscope, SPEEDSCOPE_SCHEMA_URL, type SpeedscopeOptions } from './render/speedscope';
-export { runPython, DEFAULT_RUN_OPTIONS, type RunOptions, type RunResult, type RunTarget } from './run/python';
+export { runPython, DEFAULT_RUN_OPTIONS, type RunOptions, type RunResult, type RunTarget } from './io/python';

@@ -34,6 +34,21 @@ export interface Options {
   skipBadLines: boolean;
 }
 
+/** The SVG's geometry: what flameprof's --width, --row-height and --font-size set. */
+export interface Geometry {
+  readonly width: number;
+  readonly rowHeight: number;
+  readonly fontSize: number;
+}
+
+/** What the SVG renderer takes from `Options` (with the title resolved). */
+export interface SvgOptions extends Geometry {
+  /** Shown in the header. */
+  readonly title: string;
+  /** Embed the interactive script. */
+  readonly js: boolean;
+}
+
 export type OutputFormat = 'svg' | 'log' | 'speedscope';
 export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
 

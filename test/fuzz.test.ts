@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlameprofError } from '../src/errors';
-import { estimateFrames } from '../src/estimate';
-import { readPstats } from '../src/load/pstats';
+import { estimateFrames } from '../src/frames/estimate';
+import { readPstats } from '../src/import/pstats';
 import { marshalFields, type Field } from './helpers/marshal-fields';
 import { prng } from './helpers/prng';
 

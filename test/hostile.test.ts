@@ -3,11 +3,11 @@
  * terminators, control characters and any Unicode must give an SVG that parses, shows the
  * names as they are (U+FFFD where XML cannot hold a character), and runs nothing of theirs.
  */
-import { encodePstats } from '../src/encode/marshal';
-import { buildFrames, renderToString } from '../src/flameprof';
-import type { FrameSet } from '../src/frames';
-import { readPstats } from '../src/load/pstats';
-import { funcLabel, type CallGraphProfile, type FuncKey, type FunctionStats } from '../src/model';
+import { encodePstats } from './helpers/encode-marshal';
+import { buildFrames, renderToString } from '../src/pipeline';
+import type { FrameSet } from '../src/frames/frame-set';
+import { readPstats } from '../src/import/pstats';
+import { funcLabel, type CallGraphProfile, type FuncKey, type FunctionStats } from '../src/model/profile';
 import { elements, readOurSvg, type SvgDoc } from './helpers/svg-frames';
 
 const HOSTILE_NAMES = [

@@ -5,9 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFrames, readProfile, renderToString } from '../src/flameprof';
+import { buildFrames, renderToString } from '../src/pipeline';
+import { readProfile } from '../src/import/read';
 import type { Options } from '../src/options';
-import type { Profile } from '../src/model';
+import type { Profile } from '../src/model/profile';
 import { readOurSvg, readReferenceSvg, referenceTooltipPrefix, type SvgFrame } from './helpers/svg-frames';
 
 const FIXTURES = join(__dirname, 'fixtures');

@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { create } from 'xmlbuilder2';
-import { buildFrames, loadProfiles, renderToString } from '../src/flameprof';
-import { readPstats } from '../src/load/pstats';
-import type { FrameSet } from '../src/frames';
+import { buildFrames, loadProfiles, renderToString } from '../src/pipeline';
+import { readPstats } from '../src/import/pstats';
+import type { FrameSet } from '../src/frames/frame-set';
 
 const SAMPLES = join(__dirname, '..', 'samples');
 

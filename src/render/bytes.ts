@@ -1,11 +1,9 @@
 /**
  * Output written as bytes into one reusable buffer, handed out in chunks.
  *
- * Renderers used to build strings: every number went through the shortest round-trip
- * conversion, every frame through a dozen concatenations, and the writer then flattened
- * and UTF-8 encoded the result, all of it several times slower than writing the bytes.
- * Here text is encoded once (constants per process, names per function), integers go out
- * by a digit loop and coordinates as fixed-point decimals, straight into a buffer.
+ * Text is encoded once (constants per process, names per function), integers go out by a
+ * digit loop and coordinates as fixed-point decimals, straight into a buffer: several times
+ * faster than building strings and encoding them.
  *
  * The `put*` functions take the buffer's DataView and a position and return the new
  * position, so that a renderer's per-frame code keeps both in locals. They never check for
@@ -18,26 +16,11 @@ export interface ChunkOptions {
   /** A chunk is handed out once it holds this many bytes (at the end of the frame or line that passes it). */
   readonly chunkSize?: number;
   /**
-   * Hand out views of buffers that later chunks overwrite, instead of a fresh copy of each
-   * chunk: new memory for every chunk costs as much again as writing it. `true` (one buffer)
-   * is for a consumer that is done with a chunk before it asks for the next (a synchronous
-   * write); a number n, for one that is done with it before it asks for the n-th after it (a
-   * write-behind queue, see ../output.ts), rotates through n buffers.
+   * Hand out views of one buffer that the next chunk overwrites, instead of a fresh copy of
+   * each chunk: for a consumer that is done with a chunk before it asks for the next (a
+   * synchronous write). New memory for every chunk costs as much again as writing it.
    */
-  readonly reuse?: boolean | number;
-  /**
-   * Where the SVG renderer takes its working memory for a big render (the native frame
-   * writer's, the output areas among it): zeroed memory from a consumer that frees it itself
-   * once every chunk is written, as ../output.ts's ChunkWriter does with memory on huge pages.
-   * Returns undefined to have the renderer allocate as usual, which is also the default.
-   */
-  readonly memory?: (bytes: number) => ArrayBuffer | undefined;
-}
-
-/** Where a ByteWriter writes: a buffer of `bufferSize` bytes, one area per reused buffer, that it may outgrow for one chunk. */
-export interface BufferOptions extends ChunkOptions {
-  /** Write here rather than into a new buffer (the WebAssembly frame writer's memory). */
-  readonly buffer?: Uint8Array;
+  readonly reuse?: boolean;
 }
 
 /**
@@ -48,25 +31,6 @@ export const DEFAULT_CHUNK_SIZE = 1 << 18;
 
 /** Room past the chunk size, so that growing is for outsized frames and lines only. */
 const SLACK = 1 << 14;
-
-/** The size of a ByteWriter's buffer for these options. */
-export function bufferSize(opts: ChunkOptions): number {
-  return reusedBuffers(opts) * areaSize(opts);
-}
-
-/** How many buffers the chunks rotate through (1 if they are copies). */
-export function reusedBuffers(opts: ChunkOptions): number {
-  return typeof opts.reuse === 'number' ? Math.max(1, Math.floor(opts.reuse)) : 1;
-}
-
-/** Whether chunks are views rather than copies. */
-export function reused(opts: ChunkOptions): boolean {
-  return opts.reuse !== undefined && opts.reuse !== false && opts.reuse !== 0;
-}
-
-function areaSize(opts: ChunkOptions): number {
-  return chunkLimit(opts) + SLACK;
-}
 
 function chunkLimit(opts: ChunkOptions): number {
   return Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
@@ -95,24 +59,13 @@ export class ByteWriter {
   pos = 0;
   /** A chunk is handed out once `pos` reaches this. */
   readonly limit: number;
-  /** The areas of the buffer that chunks take turns in, and the next chunk's. */
-  private readonly homes: Uint8Array[];
-  private readonly homeViews: DataView[];
-  private home = 0;
   private readonly reuse: boolean;
 
-  constructor(opts: BufferOptions = {}) {
+  constructor(opts: ChunkOptions = {}) {
     this.limit = chunkLimit(opts);
-    this.reuse = reused(opts);
-    const size = bufferSize(opts);
-    if (opts.buffer !== undefined && opts.buffer.length < size) throw new RangeError(`a ByteWriter needs ${size} bytes`);
-    const all = opts.buffer ?? new Uint8Array(size);
-    const area = areaSize(opts);
-    this.homes = [];
-    for (let at = 0; at < size; at += area) this.homes.push(all.subarray(at, at + area));
-    this.homeViews = this.homes.map((h) => new DataView(h.buffer, h.byteOffset, h.length));
-    this.buf = this.homes[0];
-    this.dv = this.homeViews[0];
+    this.reuse = opts.reuse === true;
+    this.buf = new Uint8Array(this.limit + SLACK);
+    this.dv = new DataView(this.buf.buffer);
   }
 
   /** Time to hand out a chunk. */
@@ -132,19 +85,11 @@ export class ByteWriter {
     this.dv = new DataView(bigger.buffer);
   }
 
-  /**
-   * What has been written since the last chunk, and start over in the next area (an outsized
-   * frame or line may have made the writer outgrow this one: the chunk handed out keeps the
-   * bigger buffer alive until its consumer is done).
-   */
+  /** What has been written since the last chunk; the next chunk starts over at the beginning. */
   take(): Uint8Array {
     const n = this.pos;
-    const chunk = this.reuse ? this.buf.subarray(0, n) : this.buf.slice(0, n);
     this.pos = 0;
-    this.home = (this.home + 1) % this.homes.length;
-    this.buf = this.homes[this.home];
-    this.dv = this.homeViews[this.home];
-    return chunk;
+    return this.reuse ? this.buf.subarray(0, n) : this.buf.slice(0, n);
   }
 
   /** Any text, encoded now (for what is written once per render, not per frame). */

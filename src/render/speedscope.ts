@@ -12,7 +12,7 @@
  * Samples are written children first, then the parent's own weight, so that speedscope's
  * "Time Order" view puts children at the left of their parent, as our graph does.
  */
-import { columnsOf, type FrameSet } from '../frames';
+import { columnsOf, type FrameSet } from '../frames/frame-set';
 
 export interface SpeedscopeOptions {
   /** Name of the file and of its one profile (speedscope shows it in the title bar). */

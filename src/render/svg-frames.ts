@@ -1,11 +1,10 @@
 /**
- * The SVG's frames in JavaScript: one `<g>` per frame, written as bytes (./bytes.ts) into
- * the renderer's buffer. The reference for the compiled writers (./svg-frames-compiled.ts),
- * which must write the same bytes, and their fallback for every frame they leave to us.
+ * The SVG's frames: one `<g>` per frame, written as bytes (./bytes.ts) into the renderer's
+ * buffer, with what every frame of a function or a row repeats encoded once.
  */
-import { FrameColumns, GUESSED, FRAME_COLORS, type Frame, type FrameSet } from '../frames';
-import { CELL_WIDTH, Colorizer, columnBox, fitLabel, isWide, rowY, type Box, type Layout } from '../layout';
-import { formatPercent } from '../pynum';
+import { FrameColumns, GUESSED, FRAME_COLORS, type Frame, type FrameSet } from '../frames/frame-set';
+import { formatPercent } from '../model/pynum';
+import type { SvgOptions } from '../options';
 import {
   ByteWriter,
   NUMBER_MAX,
@@ -20,7 +19,9 @@ import {
   putUint,
   type Fragment,
 } from './bytes';
-import type { SvgOptions } from './svg';
+import { Colorizer } from './colour';
+import { columnBox, rowY, type Box, type Layout } from './layout';
+import { CELL_WIDTH, fitLabel, isWide } from './text';
 import { escapeXml } from './xml';
 
 /**
@@ -137,6 +138,7 @@ const G_END_TEXT = fragment('</text></g>\n');
 /** Per frame set being rendered (a render is 100,000s of frames of a few 1,000 functions). */
 export class FrameWriter {
   private readonly funcs: Array<FuncBytes | undefined> = [];
+  private readonly colors = new Colorizer();
   private readonly fillBytes = new Map<string, Fragment>();
   private readonly box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
   private readonly flameRows: Array<LevelBytes | undefined> = [];
@@ -158,7 +160,6 @@ export class FrameWriter {
     readonly opts: SvgOptions,
     private readonly layout: Layout,
     unit: string,
-    readonly colors: Colorizer = new Colorizer(),
   ) {
     this.total = frames.total;
     this.samples = frames.unit === 'samples';
@@ -249,7 +250,7 @@ export class FrameWriter {
   }
 
   /** A level's LevelBytes as text, in their order (all ASCII). */
-  rowTexts(level: number, flame: boolean): [string, string, string] {
+  private rowTexts(level: number, flame: boolean): [string, string, string] {
     const y = rowY(level, flame, this.layout, this.opts);
     const num = (v: number): string => {
       const end = putFixed(this.scratch, 0, v);
@@ -272,7 +273,7 @@ export class FrameWriter {
    * `" height="H" fill="FILL"/>`, then `<text x="` for a frame that shows a label, else the
    * end of the frame. A few dozen colours for 1,000s of functions: made once each.
    */
-  fillFragment(fill: string, text: boolean): Fragment {
+  private fillFragment(fill: string, text: boolean): Fragment {
     const key = text ? `t${fill}` : fill;
     let bytes = this.fillBytes.get(key);
     if (bytes === undefined) {
@@ -283,7 +284,7 @@ export class FrameWriter {
   }
 
   /** fillFragment's text (ASCII). */
-  fillText(fill: string, text: boolean): string {
+  private fillText(fill: string, text: boolean): string {
     return `" height="${this.opts.rowHeight - 1}" fill="${fill}"/>${text ? '<text x="' : '</g>\n'}`;
   }
 
@@ -325,8 +326,8 @@ export class FrameWriter {
 }
 
 
-/** Each ASCII character as escapeXml escapes it, encoded (`&` is 5 bytes: `&amp;`); the WebAssembly writer escapes by these too. */
-export const ASCII_ESCAPES: readonly Fragment[] = Array.from({ length: 128 }, (_, c) => fragment(escapeXml(String.fromCharCode(c))));
+/** Each ASCII character as escapeXml escapes it, encoded (`&` is 5 bytes: `&amp;`). */
+const ASCII_ESCAPES: readonly Fragment[] = Array.from({ length: 128 }, (_, c) => fragment(escapeXml(String.fromCharCode(c))));
 
 /** Bytes of one UTF-16 code unit (not a surrogate) once escaped by escapeXml and encoded. */
 function escapedLength(c: number): number {
@@ -415,42 +416,6 @@ const IN_ITSELF = fragment(' in the function itself');
 const IN_ITSELF_OF = fragment(' in the function itself, of ');
 const IT_IS_IN = fragment(' it is in');
 const VIA_CALLER = fragment(' via this caller');
-
-/**
- * The fixed fragments of a frame in the order of the WebAssembly writer's C_* slots
- * (src/wasm/svg-frames.ts): the two lists change together.
- */
-export function fixedFragments(d: Details): Fragment[] {
-  return [
-    DATA_W,
-    DASH,
-    RECT_X,
-    CUT_END,
-    CALL,
-    CALLS,
-    PRIMITIVE_OPEN,
-    PRIMITIVE_CLOSE,
-    COMMA_OWN,
-    OWN,
-    CALLS_IT,
-    ESTIMATED,
-    SAMPLES,
-    COMMA,
-    IN_ITSELF,
-    IN_ITSELF_OF,
-    IT_IS_IN,
-    VIA_CALLER,
-    d.unitCum,
-    d.unitEnd,
-    d.unitComma,
-    d.unitThose,
-    fragment(QUOTE),
-    fragment(DATA_N),
-    fragment(TITLE),
-    fragment(SPACE),
-    G_END_TEXT,
-  ];
-}
 
 /**
  * The tooltip after the dash: what the numbers are. Numbers and fixed words only, never

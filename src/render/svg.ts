@@ -5,26 +5,16 @@
  * the reference's).
  *
  * The header is built from escaped string templates; the frames, 100,000s at low
- * thresholds, are written as bytes (./svg-frames.ts, and the same bytes by compiled code
- * driven by ./svg-frames-compiled.ts) and yielded in chunks. An XML builder is ~100x slower, string
- * templates ~3x.
+ * thresholds, are written as bytes (./svg-frames.ts) and yielded in chunks.
  */
-import { columnsOf, type FrameSet } from '../frames';
-import { CELL_WIDTH, fitLabel, layoutSections, type Geometry } from '../layout';
+import { columnsOf, type FrameSet } from '../frames/frame-set';
+import type { SvgOptions } from '../options';
 import { ByteWriter, utf8, type ChunkOptions } from './bytes';
+import { layoutSections } from './layout';
 import { FrameWriter, primeFrames, primeNumbers } from './svg-frames';
-import { CompiledFrameWriter } from './svg-frames-compiled';
+import { CELL_WIDTH, fitLabel } from './text';
 import { viewerScript } from './viewer';
 import { escapeXml } from './xml';
-
-export { tooltip } from './svg-frames';
-
-export interface SvgOptions extends Geometry {
-  /** Shown in the header. */
-  readonly title: string;
-  /** Embed the interactive script. */
-  readonly js: boolean;
-}
 
 /**
  * Height of the header above the frame area: a title row and a legend row, plus, with the
@@ -40,19 +30,7 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
   return { title: Math.ceil(fontSize * 2 + 8), line: Math.ceil(fontSize + 10), controls: Math.ceil(fontSize + 16) };
 }
 
-/**
- * Which code writes the frames: the native addon where it was built (the default), else
- * WebAssembly where the runtime has it, else JavaScript; 'wasm' skips the addon, 'js' both.
- * All write the same bytes; tests compare them.
- */
-export type FrameEngine = 'native' | 'wasm' | 'js';
-
-export function* renderSvg(
-  frames: FrameSet,
-  opts: SvgOptions,
-  chunks: ChunkOptions = {},
-  engine: FrameEngine = 'native',
-): Generator<Uint8Array> {
+export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const columns = columnsOf(frames);
   const layout = layoutSections(frames, opts, columns);
   const header = headerHeight(opts.fontSize, opts.js);
@@ -61,8 +39,7 @@ export function* renderSvg(
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
 
-  const compiled = engine === 'js' ? undefined : CompiledFrameWriter.create(frames, opts, layout, unit, chunks, engine);
-  const w = new ByteWriter({ ...chunks, buffer: compiled?.buffer });
+  const w = new ByteWriter(chunks);
   let out =
     `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n` +
     `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${opts.width}" height="${height}" ` +
@@ -80,13 +57,9 @@ export function* renderSvg(
   }
   w.text(out);
 
-  let writer: FrameWriter | CompiledFrameWriter | undefined = compiled;
-  if (writer === undefined) {
-    const fw = new FrameWriter(frames, opts, layout, unit);
-    primeNumbers();
-    primeFrames(fw, columns.flame, columns.inverted);
-    writer = fw;
-  }
+  const writer = new FrameWriter(frames, opts, layout, unit);
+  primeNumbers();
+  primeFrames(writer, columns.flame, columns.inverted);
   for (const section of ['flame', 'inverted'] as const) {
     const list = columns[section];
     const flame = section === 'flame';

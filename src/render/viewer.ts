@@ -16,7 +16,7 @@
  * `#controls`, `#reset`, `#search`, `#clear`, `#status`, `#details`.
  */
 
-import { isWide } from '../layout';
+import { isWide } from './text';
 
 /**
  * The browser side. Must stay self-contained (see above); `isWide` is layout.ts's own,
@@ -181,7 +181,7 @@ export function viewerMain(isWide: (c: number) => boolean): void {
       for (const s of sections) {
         for (let i = 0; i < s.els.length; i++) {
           const r = s.rects[i];
-          label(s, i, num(r, 'x'), num(r, 'width'));
+          label2(s, i, num(r, 'x'), num(r, 'width'));
         }
       }
     }
@@ -221,8 +221,8 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     });
   }
 
-  /** Put frame i's label in a box at x of the given drawn width. */
-  function label(s: Section, i: number, x: number, width: number): void {
+  /** Put frame i's label in a box at x of the given drawn width (`label2`: the name the SVGs have always carried). */
+  function label2(s: Section, i: number, x: number, width: number): void {
     const el = s.els[i];
     const text = fit(nameOf(s, i), width - pad - 2);
     let t = childOf(el, 'text');
@@ -245,7 +245,7 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     const width = Math.max(1, rawW - 1);
     r.setAttribute('x', String(x));
     r.setAttribute('width', String(width));
-    label(s, i, x, width);
+    label2(s, i, x, width);
     s.els[i].classList.add('z');
   }
 

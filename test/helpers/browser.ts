@@ -4,28 +4,15 @@
  * this closed-network machine needs. Every page is a local file: any other request, a page
  * error, a console error or a dialog is recorded as a problem for the test to assert on.
  *
- * Without Chromium these suites are skipped with a loud warning, except in CI (CI=true),
- * where they must run (`.ci/run` installs the package).
+ * Without Chromium they fail, saying how to install it (`.ci/run` installs it).
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true';
-
-/** `describe`, or `describe.skip` with a warning nobody can miss when Chromium is absent outside CI. */
-export function browserDescribe(what: string): jest.Describe {
-  if (HAVE_CHROMIUM || IN_CI) return describe;
-  const bar = '!'.repeat(78);
-  console.warn(
-    `${bar}\n!! ${CHROMIUM} is missing: the BROWSER TESTS (${what}) are SKIPPED.\n` +
-      `!! Install it (apt-get install -y chromium) to run them; in CI (CI=true) they always run.\n${bar}`,
-  );
-  return describe.skip;
-}
 
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests need it (apt-get install -y chromium)`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,

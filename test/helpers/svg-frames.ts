@@ -4,7 +4,7 @@
  *
  * - Reference SVGs hold each frame as a nested `<svg class="func_g" x y width height>` with a
  *   `<title>`, a `<rect fill>` and a `<text>`.
- * - Ours follow docs/contract: `<g id="frames" transform="translate(0,OFFSET)">` holding the
+ * - Ours (src/render/svg.ts): `<g id="frames" transform="translate(0,OFFSET)">` holding the
  *   `#flame` and `#inverted` sections of `<g class="f"><title/><rect/>[<text/>]</g>`.
  *
  * Parsing goes through xmlbuilder2 (the DOM), after a strict XML 1.0 well-formedness check:

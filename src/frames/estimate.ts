@@ -1,0 +1,442 @@
+/**
+ * The timing estimator: call graph -> frames, exactly as flameprof 0.4 does it
+ * (docs/how-it-works.md).
+ *
+ * A pstats dump knows how long each function ran and how long each caller->callee edge
+ * took, but not whole stacks. Where a function is reached along several paths, the time of
+ * its outgoing edges has to be shared out among them in proportion: those frames are
+ * "guessed" and the first of them on a path is drawn green.
+ *
+ * Both traversals are iterative: a call chain 50,000 deep must not overflow the JS stack.
+ * Floating-point operations follow the reference's order, because the folded log is
+ * compared byte for byte.
+ */
+import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
+import { compareFuncKeys, funcLabel, type CallGraphProfile, type Timing } from '../model/profile';
+import { roundHalfEven } from '../model/pynum';
+
+export type EstimateOptions = FrameOptions;
+
+/**
+ * The graph in the shape both traversals want: flat arrays, so that a walk producing
+ * 100,000+ frames allocates nothing per frame (frames go into columns). Node `n` is the pseudo-node `root`.
+ * Edge `j` (an index into the per-edge arrays) is one caller -> callee entry of the dump,
+ * or root -> a root function; edges are grouped by caller and, within a caller, ordered by
+ * the callee's key, which is the order the reference visits children in.
+ */
+interface Graph {
+  readonly n: number;
+  /** Callees of node p are edges calleeStart[p] .. calleeStart[p + 1] - 1. */
+  readonly calleeStart: Int32Array;
+  readonly child: Int32Array;
+  /** Edge timings (profile-module edges already given their share of the callee's times). */
+  readonly cc: Float64Array;
+  readonly nc: Float64Array;
+  readonly tt: Float64Array;
+  readonly ct: Float64Array;
+  /** The dump held only a call count for this edge (profile module): its times are a share. */
+  readonly estimated: Uint8Array;
+  /** Per node: some callee edge is `estimated`. */
+  readonly hasEstimated: Uint8Array;
+  /** Per node p: count(p, c) for every callee c, i.e. in how many places p is drawn. */
+  readonly visits: Float64Array;
+  /** Callers of function f, by key: entries callerStart[f] .. callerStart[f + 1] - 1. */
+  readonly callerStart: Int32Array;
+  readonly callerEdge: Int32Array;
+  readonly callerNode: Int32Array;
+  /** Path key of the (caller, f) pair; a pair listed twice shares one key, as in the reference. */
+  readonly callerPair: Int32Array;
+  /** Per function: the sum of its callers' edge ct, in dump order (the order the reference adds). */
+  readonly callerCtSum: Float64Array;
+  /** Every function, by key. */
+  readonly order: Int32Array;
+  readonly total: number;
+}
+
+export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions): FrameSet {
+  const warnings: string[] = [];
+  const funcs = profile.functions.map((f) => ({ key: f.key, label: funcLabel(f.key) }));
+  const graph = buildGraph(profile, warnings);
+  if (graph === undefined) {
+    return { funcs, flame: [], inverted: [], total: 0, unit: 'seconds', warnings };
+  }
+  const threshold = opts.threshold / 100;
+  const budget = new FrameBudget(opts);
+  const flame = flameFrames(graph, threshold, budget);
+  const inverted = invertedFrames(profile, graph, threshold, budget);
+  return columnFrameSet(funcs, { flame, inverted }, graph.total, 'seconds', warnings);
+}
+
+function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | undefined {
+  const fs = profile.functions;
+  const n = fs.length;
+  const root = n;
+
+  const roots: number[] = [];
+  let dumpEdges = 0;
+  for (let c = 0; c < n; c++) {
+    if (fs[c].callers.length === 0) roots.push(c);
+    dumpEdges += fs[c].callers.length;
+  }
+
+  let rootsum = 0;
+  for (const r of roots) rootsum += fs[r].stat.ct;
+  let selfsum = 0;
+  for (const f of fs) selfsum += f.stat.tt;
+  if (selfsum === 0 || !Number.isFinite(selfsum)) {
+    warnings.push('the profile holds no time (its functions\' own times add up to 0): nothing to draw');
+    return undefined;
+  }
+  if (!(rootsum / selfsum > 0.8 && rootsum / selfsum < 1.2)) {
+    warnings.push(
+      `can't find proper roots: the roots' cumulative time is ${rootsum} s ` +
+        `but the functions' own times add up to ${selfsum} s`,
+    );
+  }
+
+  // The reference then tries the biggest non-root as an extra root, and falls back to the
+  // sum of own times as 100 % when that does not help (usually: see the spec).
+  const rootChildren = roots.slice();
+  let candidate = -1;
+  for (let i = 0; i < n; i++) {
+    if (fs[i].callers.length > 0 && (candidate < 0 || fs[i].stat.ct > fs[candidate].stat.ct)) candidate = i;
+  }
+  let total = selfsum;
+  if (candidate >= 0) {
+    const ntotal = rootsum + fs[candidate].stat.ct;
+    if (ntotal / selfsum > 0.8 && ntotal / selfsum < 1.2) {
+      rootChildren.push(candidate);
+      total = ntotal;
+    }
+  }
+
+  // Sort the functions once; every list below is then filled in key order directly, with
+  // no comparisons (function keys are unique within a profile).
+  const order = Int32Array.from(
+    fs.map((_, i) => i).sort((a, b) => compareFuncKeys(fs[a].key, fs[b].key)),
+  );
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[order[i]] = i;
+
+  const m = dumpEdges + rootChildren.length;
+  const calleeStart = new Int32Array(n + 2);
+  for (const f of fs) for (const e of f.callers) calleeStart[e.caller + 1]++;
+  calleeStart[root + 1] = rootChildren.length;
+  for (let p = 0; p <= n; p++) calleeStart[p + 1] += calleeStart[p];
+  const fill = calleeStart.slice(0, n + 1);
+  const child = new Int32Array(m);
+  const cc = new Float64Array(m);
+  const nc = new Float64Array(m);
+  const tt = new Float64Array(m);
+  const ct = new Float64Array(m);
+  const estimated = new Uint8Array(m);
+  const hasEstimated = new Uint8Array(n + 1);
+  const callerCtSum = new Float64Array(n);
+  const put = (j: number, c: number, t: Timing): void => {
+    child[j] = c;
+    cc[j] = t.cc;
+    nc[j] = t.nc;
+    tt[j] = t.tt;
+    ct[j] = t.ct;
+  };
+  // Callees in key order: visit callees by key, append each to its callers' lists. A caller
+  // listed twice keeps the order of its entries, as a stable sort would.
+  for (let r = 0; r < n; r++) {
+    const c = order[r];
+    const s = fs[c].stat;
+    let sum = 0;
+    for (const e of fs[c].callers) {
+      const j = fill[e.caller]++;
+      if (e.estimated) {
+        // Profile-module edges carry a call count only: share the callee's times.
+        const share = s.nc === 0 ? 0 : e.timing.nc / s.nc;
+        put(j, c, { cc: e.timing.cc, nc: e.timing.nc, tt: s.tt * share, ct: s.ct * share });
+        estimated[j] = 1;
+        hasEstimated[e.caller] = 1;
+      } else {
+        put(j, c, e.timing);
+      }
+      sum += ct[j];
+    }
+    // Callers were visited in dump order: the sum adds up as the reference's does.
+    callerCtSum[c] = sum;
+  }
+  rootChildren.sort((a, b) => rank[a] - rank[b]);
+  for (const r of rootChildren) put(fill[root]++, r, fs[r].stat);
+
+  // count(p, c) is the number of times the reference's counting walk visits p, which is
+  // one per reachable edge into p (it descends an edge only the first time it counts it).
+  const visits = new Float64Array(n + 1);
+  const reached = new Uint8Array(n + 1);
+  visits[root] = 1;
+  reached[root] = 1;
+  const queue = new Int32Array(n + 1);
+  queue[0] = root;
+  let tail = 1;
+  for (let q = 0; q < tail; q++) {
+    const p = queue[q];
+    for (let j = calleeStart[p]; j < calleeStart[p + 1]; j++) {
+      const c = child[j];
+      visits[c]++;
+      if (!reached[c]) {
+        reached[c] = 1;
+        queue[tail++] = c;
+      }
+    }
+  }
+
+  // Callers in key order, the same way round: walk callers by key, append to their callees.
+  const callerStart = new Int32Array(n + 1);
+  for (let j = 0; j < calleeStart[root]; j++) callerStart[child[j] + 1]++;
+  for (let f = 0; f < n; f++) callerStart[f + 1] += callerStart[f];
+  const at = callerStart.slice(0, n);
+  const callerEdge = new Int32Array(dumpEdges);
+  const callerNode = new Int32Array(dumpEdges);
+  const callerPair = new Int32Array(dumpEdges);
+  for (let r = 0; r < n; r++) {
+    const p = order[r];
+    for (let j = calleeStart[p]; j < calleeStart[p + 1]; j++) {
+      const c = child[j];
+      const k = at[c]++;
+      callerEdge[k] = j;
+      callerNode[k] = p;
+      callerPair[k] = k > callerStart[c] && callerNode[k - 1] === p ? callerPair[k - 1] : k;
+    }
+  }
+
+  return {
+    n,
+    calleeStart,
+    child,
+    cc,
+    nc,
+    tt,
+    ct,
+    estimated,
+    hasEstimated,
+    visits,
+    callerStart,
+    callerEdge,
+    callerNode,
+    callerPair,
+    callerCtSum,
+    order,
+    total,
+  };
+}
+
+/** An open `visit` of the flame walk. Entries are reused: the walk allocates nothing per frame. */
+interface FlameVisit {
+  node: number;
+  /** Next callee edge to look at, and the end of the node's callee edges. */
+  next: number;
+  end: number;
+  /** 0: exact children (k == 1); 1: guessed ones (k > 1), which the reference takes second. */
+  phase: number;
+  /** max(count(node, .), pcount): k of every child but profile-module ones (at least 2). */
+  base: number;
+  /** What guessed children's times are multiplied by. */
+  factor: number;
+  origin: number;
+  level: number;
+  pcount: number;
+  /** The frame drawn for `node` (its index), or -1: small children add their time to its `self`. */
+  frame: number;
+  /** The edge that led here, marked on the path while this visit is open. */
+  via: number;
+}
+
+function flameFrames(g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
+  const frames = new FrameColumns();
+  const maxw = g.total;
+  const onPath = new Uint8Array(g.child.length);
+  const stack: FlameVisit[] = [];
+  let depth = 0;
+
+  /** Start visiting `node`: where its children are, and the share-out of guessed ones. */
+  const open = (
+    node: number,
+    ctP: number,
+    ttP: number,
+    level: number,
+    origin: number,
+    pcount: number,
+    frame: number,
+    via: number,
+  ): void => {
+    const start = g.calleeStart[node];
+    const end = g.calleeStart[node + 1];
+    const base = Math.max(g.visits[node], pcount);
+    const mixed = base === 1 && g.hasEstimated[node] === 1;
+    let factor = 1;
+    if (base > 1 || mixed) {
+      // The reference adds exact and guessed children's ct separately, each in key order.
+      let gctc = 0;
+      let bctc = 0;
+      for (let j = start; j < end; j++) {
+        if (base > 1 || g.estimated[j]) bctc += g.ct[j];
+        else gctc += g.ct[j];
+      }
+      const rest = ctP - ttP - gctc;
+      factor = bctc !== 0 ? rest / bctc : 1;
+    }
+    let v = stack[depth];
+    if (v === undefined) {
+      v = { node, next: 0, end: 0, phase: 0, base: 0, factor: 0, origin: 0, level: 0, pcount: 0, frame: -1, via: 0 };
+      stack[depth] = v;
+    }
+    depth++;
+    v.node = node;
+    v.next = start;
+    v.end = end;
+    v.phase = base > 1 ? 1 : 0;
+    v.base = base;
+    v.factor = factor;
+    v.origin = origin;
+    v.level = level;
+    v.pcount = pcount;
+    v.frame = frame;
+    v.via = via;
+  };
+
+  open(g.n, maxw, maxw, 0, 0, 1, -1, -1);
+  while (depth > 0) {
+    const v = stack[depth - 1];
+    if (v.next === v.end) {
+      if (v.phase === 0 && g.hasEstimated[v.node] === 1) {
+        // Exact children done; now the profile-module ones, which are guessed.
+        v.phase = 1;
+        v.next = g.calleeStart[v.node];
+        continue;
+      }
+      depth--;
+      v.frame = -1;
+      if (v.via >= 0) onPath[v.via] = 0;
+      continue;
+    }
+    const j = v.next++;
+    let k: number;
+    if (v.phase === 0) {
+      if (g.estimated[j]) continue;
+      k = 1;
+    } else {
+      k = g.estimated[j] ? Math.max(v.base, 2) : v.base;
+      if (k === 1) continue;
+    }
+    let ct = g.ct[j];
+    let tt = g.tt[j];
+    let cc = g.cc[j];
+    let nc = g.nc[j];
+    if (k > 1) {
+      const factor = v.factor;
+      cc = roundHalfEven(cc * factor);
+      nc = roundHalfEven(nc * factor);
+      tt = tt * factor;
+      ct = ct * factor;
+    }
+    const origin = v.origin;
+    v.origin += ct;
+    if (ct / maxw > threshold) {
+      budget.take();
+      const color = v.pcount === 1 && k > 1 ? GUESSED : NORMAL;
+      const frame = frames.add(v.level, origin, ct, g.child[j], color, cc, nc, tt, ct);
+      if (!onPath[j]) {
+        onPath[j] = 1;
+        open(g.child[j], ct, tt, v.level + 1, origin, k, frame, j);
+      }
+    } else if (v.frame >= 0) {
+      frames.self[v.frame] += ct;
+    }
+  }
+  return frames;
+}
+
+/** An open `back` call of the inverted walk (reused, like FlameVisit). */
+interface BackVisit {
+  /** The function whose callers these are; -1 at level 0, where the items are all functions. */
+  to: number;
+  next: number;
+  end: number;
+  /** Width of an item: its ct times this (level > 0). */
+  factor: number;
+  origin: number;
+  level: number;
+  /** The (item, to) path key marked while this visit is open, or -1. */
+  pathKey: number;
+}
+
+function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
+  const frames = new FrameColumns();
+  const fs = profile.functions;
+  const maxw = g.total;
+  // Path keys: callerPair values for (caller, f) pairs, then one per function for (f, none).
+  const level0Key = g.callerEdge.length;
+  const onPath = new Uint8Array(level0Key + g.n);
+  const stack: BackVisit[] = [{ to: -1, next: 0, end: g.n, factor: 1, origin: 0, level: 0, pathKey: -1 }];
+  let depth = 1;
+
+  while (depth > 0) {
+    const v = stack[depth - 1];
+    if (v.next === v.end) {
+      depth--;
+      if (v.pathKey >= 0) onPath[v.pathKey] = 0;
+      continue;
+    }
+    const i = v.next++;
+    let node: number;
+    let w: number;
+    let cc: number;
+    let nc: number;
+    let tt: number;
+    let ct: number;
+    let key: number;
+    if (v.to < 0) {
+      node = g.order[i];
+      const s = fs[node].stat;
+      cc = s.cc;
+      nc = s.nc;
+      tt = s.tt;
+      ct = s.ct;
+      w = tt;
+      key = level0Key + node;
+    } else {
+      node = g.callerNode[i];
+      const j = g.callerEdge[i];
+      cc = g.cc[j];
+      nc = g.nc[j];
+      tt = g.tt[j];
+      ct = g.ct[j];
+      w = ct * v.factor;
+      key = g.callerPair[i];
+    }
+    const origin = v.origin;
+    v.origin += w;
+    if (w / maxw > threshold) {
+      budget.take();
+      const color = v.level > 0 ? CALLER : g.calleeStart[node + 1] === g.calleeStart[node] ? CALLEELESS : NORMAL;
+      frames.add(v.level, origin, w, node, color, cc, nc, tt, ct);
+      if (!onPath[key]) {
+        onPath[key] = 1;
+        const start = g.callerStart[node];
+        const end = g.callerStart[node + 1];
+        // The reference divides by zero here; with nothing to share, callers get no width.
+        const sum = g.callerCtSum[node];
+        const factor = end === start ? 1 : sum === 0 ? 0 : w / sum;
+        let u = stack[depth];
+        if (u === undefined) {
+          u = { to: 0, next: 0, end: 0, factor: 0, origin: 0, level: 0, pathKey: 0 };
+          stack[depth] = u;
+        }
+        depth++;
+        u.to = node;
+        u.next = start;
+        u.end = end;
+        u.factor = factor;
+        u.origin = origin;
+        u.level = v.level + 1;
+        u.pathKey = key;
+      }
+    }
+  }
+  return frames;
+}

@@ -1,0 +1,190 @@
+/**
+ * pstats dumps -> call-graph profile. Decoding is the marshal module's job; this one checks
+ * that the decoded object has the shape pstats writes and turns it into the model.
+ */
+import { decodeMarshal, describe, type PyValue } from './marshal';
+import { InputError, MarshalError } from '../errors';
+import { funcLabel, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
+import { KeyIndex } from './key-index';
+import { readPstatsFast } from './pstats-fast';
+
+const NOT_PSTATS = 'not a pstats dump';
+
+/** Decode and validate one dump. Errors name what is wrong; the caller adds the file name. */
+export function readPstats(bytes: Uint8Array): CallGraphProfile {
+  // Most dumps take the direct route; whatever it is unsure of is read (or rejected) below.
+  return readPstatsFast(bytes) ?? readPstatsGeneral(bytes);
+}
+
+/** `readPstats` by way of the general marshal decoder: every dialect, and the exact errors. */
+export function readPstatsGeneral(bytes: Uint8Array): CallGraphProfile {
+  if (bytes.length === 0) throw new InputError('empty file');
+  try {
+    const decoded = decodeMarshal(bytes);
+    if (decoded.end !== bytes.length) {
+      throw new InputError(
+        `${NOT_PSTATS}: ${bytes.length - decoded.end} unexpected bytes after the dump's end at byte ${decoded.end}`,
+      );
+    }
+    return fromDecoded(decoded.value, decoded.pythonVersion, bytes.length);
+  } catch (err) {
+    // Text can happen to decode a little way (a file starting "N" is None, "i" an int):
+    // whatever went wrong, a text file is better told as such than by a byte offset.
+    if ((err instanceof MarshalError || err instanceof InputError) && looksLikeText(bytes)) {
+      throw new InputError(`${NOT_PSTATS}: it looks like ${textKind(bytes)} (a pstats dump is binary marshal data)`);
+    }
+    throw err;
+  }
+}
+
+function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): CallGraphProfile {
+  if (!isType(top, 'dict')) {
+    throw new InputError(`${NOT_PSTATS}: top-level object is ${describe(top)}, expected a dict`);
+  }
+  const index = new KeyIndex();
+  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  const raw: PyValue[] = [];
+
+  const indexOf = (key: FuncKey): number => {
+    let i = index.get(key.file, key.line, key.name);
+    if (i < 0) {
+      // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
+      i = functions.length;
+      index.add(key, i);
+      functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
+      raw.push(null);
+    }
+    return i;
+  };
+
+  top.entries.forEach(([k, v], n) => {
+    const where = `entry ${n}`;
+    const key = asFuncKey(k) ?? funcKey(k, `the key of ${where}`);
+    if (!isType(v, 'tuple') || v.items.length !== 5) {
+      throw new InputError(`${NOT_PSTATS}: ${where} (${funcLabel(key)}) is ${describe(v)}, expected a (cc, nc, tt, ct, callers) tuple`);
+    }
+    const [cc, nc, tt, ct, callers] = v.items;
+    const i = indexOf(key);
+    // Messages are built only for bad data: these lines run once per function and edge.
+    functions[i].stat =
+      isInt(cc) && isInt(nc) && typeof tt === 'number' && typeof ct === 'number'
+        ? { cc, nc, tt, ct }
+        : {
+            cc: int(cc, `cc of ${funcLabel(key)}`),
+            nc: int(nc, `nc of ${funcLabel(key)}`),
+            tt: num(tt, `tt of ${funcLabel(key)}`),
+            ct: num(ct, `ct of ${funcLabel(key)}`),
+          };
+    if (!isType(callers, 'dict')) {
+      throw new InputError(`${NOT_PSTATS}: the callers of ${funcLabel(key)} are ${describe(callers)}, expected a dict`);
+    }
+    raw[i] = callers;
+  });
+
+  // Marshal references let a small file name one big callers dict many times; real dumps
+  // never share them, so more edges than bytes means a hostile file, not a big profile.
+  let edgeCount = 0;
+  const declared = functions.length;
+  for (let i = 0; i < declared; i++) {
+    const callers = raw[i];
+    if (!isType(callers, 'dict')) continue;
+    edgeCount += callers.entries.length;
+    if (edgeCount > inputSize) {
+      throw new InputError(`${NOT_PSTATS}: more call edges than the file has bytes (reused references)`);
+    }
+    const callee = functions[i];
+    // A key written twice in one dict: Python keeps the first position and the last value.
+    const at = new Map<number, number>();
+    for (const [ck, cv] of callers.entries) {
+      const callerKey = asFuncKey(ck) ?? funcKey(ck, `a caller key of ${funcLabel(callee.key)}`);
+      const e = edge(indexOf(callerKey), cv, callerKey, callee.key);
+      const k = at.get(e.caller);
+      if (k === undefined) {
+        at.set(e.caller, callee.callers.length);
+        callee.callers.push(e);
+      } else {
+        callee.callers[k] = e;
+      }
+    }
+  }
+  return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion };
+}
+
+function edge(caller: number, v: PyValue, callerKey: FuncKey, calleeKey: FuncKey): CallEdge {
+  if (isType(v, 'tuple') && v.items.length === 4) {
+    const [nc, cc, tt, ct] = v.items;
+    if (isInt(nc) && isInt(cc) && typeof tt === 'number' && typeof ct === 'number') {
+      return { caller, timing: { cc, nc, tt, ct }, estimated: false };
+    }
+  }
+  const what = `the call ${funcLabel(callerKey)} -> ${funcLabel(calleeKey)}`;
+  if (isType(v, 'tuple') && v.items.length === 4) {
+    // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
+    const [nc, cc, tt, ct] = v.items;
+    return {
+      caller,
+      timing: { cc: int(cc, what), nc: int(nc, what), tt: num(tt, what), ct: num(ct, what) },
+      estimated: false,
+    };
+  }
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    // The pure-Python profile module keeps only a call count; times are shared out later.
+    const n = int(v, what);
+    return { caller, timing: { cc: n, nc: n, tt: 0, ct: 0 }, estimated: true };
+  }
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an (nc, cc, tt, ct) tuple or a call count`);
+}
+
+/** The key when `v` is a plain (file, int line, name) tuple; otherwise `funcKey` says what is wrong. */
+function asFuncKey(v: PyValue): FuncKey | undefined {
+  if (isType(v, 'tuple') && v.items.length === 3) {
+    const [file, line, name] = v.items;
+    if (typeof file === 'string' && typeof line === 'number' && typeof name === 'string') return { file, line, name };
+  }
+  return undefined;
+}
+
+function funcKey(v: PyValue, what: string): FuncKey {
+  if (isType(v, 'tuple') && v.items.length === 3) {
+    const [file, line, name] = v.items;
+    if (typeof file === 'string' && (typeof line === 'number' || typeof line === 'bigint') && typeof name === 'string') {
+      return { file, line: Number(line), name };
+    }
+  }
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a (file, line, name) tuple`);
+}
+
+function isInt(v: PyValue): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
+function int(v: PyValue, what: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an integer`);
+}
+
+function num(v: PyValue, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a number`);
+}
+
+function isType<T extends string>(v: PyValue, type: T): v is Extract<PyValue, { type: T }> {
+  return typeof v === 'object' && v !== null && 'type' in v && v.type === type;
+}
+
+/** A Python-ish name for what was found, for error messages. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return false;
+  }
+  return true;
+}
+
+function textKind(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
+  return /^(?:\{\s*"|\[\s*[-"{[\d\]tfn])/.test(head) ? 'JSON text' : 'a text file';
+}

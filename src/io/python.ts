@@ -1,0 +1,254 @@
+/**
+ * Profiling a program directly: run a Python script or module under cProfile and hand back
+ * the dump, so that `flameprof -r app.py` is one step instead of two.
+ *
+ * The program inherits our stdin, stdout and stderr untouched; the dump goes to a temporary
+ * file, never through a pipe the program could write to.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { basename, dirname, extname, join } from 'node:path';
+import { FlameprofError } from '../errors';
+import { fsReason } from './files';
+
+/** What to run: a script file (as `python app.py`) or a module (as `python -m pkg.mod`). */
+export type RunTarget = { readonly script: string } | { readonly module: string };
+
+/** How to run it. These are not render options: they only exist when we start the program. */
+export interface RunOptions {
+  /** The Python to run: a command looked up on PATH, or a path. Default 'python3'. */
+  python: string;
+  /**
+   * Measure the CPU time of the Python process (`time.process_time`) instead of wall-clock
+   * time: time spent sleeping or waiting for I/O then counts for (almost) nothing. Default false.
+   */
+  cpu: boolean;
+  /** The program's arguments, its `sys.argv[1:]`. Default none. */
+  args: readonly string[];
+  /** Working directory of the program. Default: ours. */
+  cwd: string | undefined;
+  /** Environment of the program. Default: ours. */
+  env: NodeJS.ProcessEnv | undefined;
+}
+
+export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
+  python: 'python3',
+  cpu: false,
+  args: [],
+  cwd: undefined,
+  env: undefined,
+});
+
+export interface RunResult {
+  /** The cProfile dump (pstats marshal bytes), or undefined when the program never got to run. */
+  dump: Buffer | undefined;
+  /** The program's exit code, or null when a signal ended it. */
+  exitCode: number | null;
+  /** The signal that ended the program, if one did. */
+  signal: NodeJS.Signals | null;
+  /** What a shell would report: the exit code, or 128 + the signal's number. */
+  status: number;
+}
+
+/**
+ * The driver, passed to Python with `-c`. Its arguments: dump path, '1' for CPU time, 'r' or
+ * 'm', the script or module, then the program's own arguments.
+ *
+ * It behaves like `python app.py` / `python -m mod` wherever the program can tell: sys.argv,
+ * sys.path[0], `__name__ == '__main__'`, tracebacks without our frames, exit codes (SystemExit
+ * handled by Python itself), and death by SIGINT after an uncaught KeyboardInterrupt. The one
+ * difference: SIGTERM, if the program has not claimed it, unwinds the program (its `finally`
+ * blocks run) so that a stopped run still leaves its profile, then ends us by SIGTERM all the same.
+ * Written for any Python 3 (no f-strings).
+ */
+export const DRIVER = String.raw`
+import sys
+def _flameprof_run():
+    import os, runpy, signal, time, cProfile
+    dump, cpu, mode, target = sys.argv[1:5]
+    args = sys.argv[5:]
+    if mode == 'r':
+        if not os.path.exists(target):
+            sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n" % (sys.executable, os.path.abspath(target)))
+            return 2
+        sys.path[0] = os.path.dirname(os.path.realpath(target))
+    else:
+        import importlib.util
+        sys.path[0] = os.getcwd()
+        try:
+            found = importlib.util.find_spec(target.split('.')[0]) is not None
+        except Exception as e:
+            sys.stderr.write("%s: Error while finding module specification for %r (%s: %s)\n" % (sys.executable, target, type(e).__name__, e))
+            return 1
+        if not found:
+            sys.stderr.write("%s: No module named %s\n" % (sys.executable, target))
+            return 1
+    sys.argv = [target] + args
+
+    class Terminated(BaseException):
+        pass
+    def on_term(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated()
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, on_term)
+
+    runpy_files = (getattr(runpy, '__file__', None), '<frozen runpy>', '<string>')
+    def report(e):
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename in runpy_files:
+            tb = tb.tb_next
+        e = e.with_traceback(tb)
+        if tb is None and mode == 'm' and isinstance(e, ImportError):
+            sys.stderr.write("%s: %s\n" % (sys.executable, e))
+        else:
+            sys.excepthook(type(e), e, tb)
+
+    try:
+        import pkgutil  # run_path imports it: not the program's time
+    except ImportError:
+        pass
+    prof = cProfile.Profile(time.process_time) if cpu == '1' else cProfile.Profile()
+    code = 0
+    kill_with = None
+    try:
+        prof.enable()
+        try:
+            if mode == 'r':
+                runpy.run_path(target, run_name='__main__')
+            else:
+                runpy.run_module(target, run_name='__main__', alter_sys=True)
+        finally:
+            prof.disable()
+    except SystemExit as e:
+        code = e.code
+    except Terminated:
+        kill_with = signal.SIGTERM
+    except KeyboardInterrupt as e:
+        report(e)
+        kill_with = signal.SIGINT
+    except BaseException as e:
+        report(e)
+        code = 1
+    finally:
+        prof.disable()
+        prof.dump_stats(dump + '.tmp')
+        os.replace(dump + '.tmp', dump)
+    if kill_with is not None:
+        for f in (sys.stdout, sys.stderr):
+            try:
+                f.flush()
+            except Exception:
+                pass
+        signal.signal(kill_with, signal.SIG_DFL)
+        os.kill(os.getpid(), kill_with)
+        return 128 + kill_with
+    return code
+sys.exit(_flameprof_run())
+`;
+
+/**
+ * Run the program under cProfile and wait for it. Throws FlameprofError when Python cannot be
+ * started; everything the program does (including failing) is reported in the result instead.
+ *
+ * While the program runs, SIGINT is left to it (a terminal sends it to both of us) and SIGTERM
+ * and SIGHUP are passed on, so that we live to render whatever profile it leaves.
+ */
+export async function runPython(target: RunTarget, options: Partial<RunOptions> = {}): Promise<RunResult> {
+  const opts: RunOptions = { ...DEFAULT_RUN_OPTIONS };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (opts as unknown as Record<string, unknown>)[k] = v;
+  const [mode, what] = 'script' in target ? ['r', target.script] : ['m', target.module];
+  const dir = mkdtempSync(join(tmpdir(), 'flameprof-run-'));
+  const dumpPath = join(dir, 'profile.prof');
+  try {
+    const { exitCode, signal } = await spawnAndWait(opts, ['-c', DRIVER, dumpPath, opts.cpu ? '1' : '0', mode, what, ...opts.args]);
+    const dump = existsSync(dumpPath) ? readFileSync(dumpPath) : undefined;
+    const status = signal !== null ? 128 + (constants.signals[signal] ?? 0) : (exitCode ?? 1);
+    return { dump, exitCode, signal, status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnAndWait(opts: RunOptions, argv: string[]): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(opts.python, argv, { stdio: 'inherit', cwd: opts.cwd, env: opts.env });
+    const forward = (sig: NodeJS.Signals): void => {
+      child.kill(sig);
+    };
+    const ignore = (): void => {};
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', forward);
+    process.on('SIGHUP', forward);
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      process.off('SIGHUP', forward);
+    };
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settle();
+      const why = err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new FlameprofError(`cannot run Python '${opts.python}': ${why} (use --python PATH)`));
+    });
+    child.once('close', (exitCode, signal) => {
+      if (settled) return;
+      settle();
+      resolve({ exitCode, signal });
+    });
+  });
+}
+
+/** The name runs are filed under: the script's file name without its extension, or the module. */
+export function runName(target: RunTarget): string {
+  if ('module' in target) return target.module;
+  const base = basename(target.script.replace(/[\\/]+$/, ''));
+  const ext = extname(base);
+  return (ext ? base.slice(0, -ext.length) : base) || 'script';
+}
+
+const EXTENSIONS: Readonly<Record<string, string>> = { svg: '.svg', log: '.log', speedscope: '.speedscope.json' };
+
+/**
+ * Where a run's graph goes when -o is absent: `profiles/<name>-<YYYYmmdd-HHMMSS><ext>` under
+ * `dir`, local time, with `-2`, `-3`... added if a run in the same second got there first.
+ */
+export function defaultRunOutput(target: RunTarget, format: string, dir = 'profiles', now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  const ext = EXTENSIONS[format] ?? `.${format}`;
+  const stem = join(dir, `${runName(target)}-${stamp}`);
+  let path = stem + ext;
+  for (let i = 2; existsSync(path); i++) path = `${stem}-${i}${ext}`;
+  return path;
+}
+
+/** Where --pstat keeps the dump: the output path with its extension replaced by `.prof`. */
+export function pstatPath(output: string): string {
+  const ext = extname(output);
+  return (ext ? output.slice(0, -ext.length) : output) + '.prof';
+}
+
+/** Create the directory a default output goes into, with a one-line error if we cannot. */
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new FlameprofError(`${dir}: cannot create directory: ${fsReason(err)}`);
+  }
+}
+
+/** Keep a copy of the dump (--pstat), written beside and renamed over like every output. */
+export function saveDump(path: string, dump: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, dump);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The pipeline, as the library exposes it: bytes -> profile model -> frames -> output bytes.
+ * The CLI is a thin layer over these functions.
+ */
+import { basename } from 'node:path';
+import { FlameprofError } from './errors';
+import { estimateFrames } from './frames/estimate';
+import type { FrameSet } from './frames/frame-set';
+import { stackFrames } from './frames/stacks';
+import { mergeProfiles } from './import/merge';
+import { readProfile, type ReadOptions } from './import/read';
+import { readInputFile } from './io/files';
+import type { Profile } from './model/profile';
+import { resolveOptions, type InputFormat, type Options } from './options';
+import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
+import { renderLog } from './render/log';
+import { renderSpeedscope } from './render/speedscope';
+import { renderSvg } from './render/svg';
+
+/** Load and merge profile files (as `pstats.Stats(a, b, ...)` merges dumps). */
+export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = 'auto'): Profile {
+  return mergeProfiles(paths.map((p) => readProfile(readInputFile(p), p, how)));
+}
+
+/** Frames for both sections; see `Options` for threshold and maxFrames. */
+export function buildFrames(profile: Profile, options: Partial<Options> = {}): FrameSet {
+  const opts = resolveOptions(options);
+  const budget = { threshold: opts.threshold, maxFrames: opts.maxFrames };
+  return profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
+}
+
+/**
+ * The output in the format `options.format` names, as UTF-8 bytes in chunks (of 256 KiB
+ * or so: outputs of 100,000s of frames are never held whole). Each chunk is the caller's to
+ * keep, unless `chunks.reuse` asks for views of one buffer that the next chunk overwrites.
+ */
+export function render(
+  frames: FrameSet,
+  options: Partial<Options> = {},
+  titleFallback = 'flameprof',
+  chunks: ChunkOptions = {},
+): Iterable<Uint8Array> {
+  const opts = resolveOptions(options);
+  switch (opts.format) {
+    case 'log':
+      // --log-mult turns seconds into integers; sample counts are written as they are.
+      return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult, chunks);
+    case 'svg':
+      return renderSvg(
+        frames,
+        { width: opts.width, rowHeight: opts.rowHeight, fontSize: opts.fontSize, title: opts.title ?? titleFallback, js: opts.js },
+        chunks,
+      );
+    case 'speedscope':
+      return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
+    default:
+      throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
+  }
+}
+
+/** Text chunks as UTF-8 (the speedscope file is built as JSON text). */
+function* encodeChunks(text: Iterable<string>): Generator<Uint8Array> {
+  for (const s of text) yield utf8(s);
+}
+
+/** The whole output as one string (convenient for small profiles and tests). */
+export function renderToString(frames: FrameSet, options: Partial<Options> = {}, titleFallback?: string): string {
+  return decodeChunks(render(frames, options, titleFallback, { reuse: true }));
+}
+
+/** The title the CLI shows when --title is absent: the inputs' file names. */
+export function defaultTitle(paths: string[]): string {
+  return paths.map((p) => (p === '-' ? 'stdin' : basename(p))).join(' + ');
+}

@@ -1,0 +1,108 @@
+/**
+ * Frame fills, as flameprof 0.4 picks them: the colour class chooses the palette and the
+ * label's SHA-1 the entry, so that a function keeps its colour across graphs and runs.
+ */
+import type { FrameColor } from '../frames/frame-set';
+
+type RGB = readonly [number, number, number];
+
+/** flameprof's palettes, index 0 first. */
+export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
+  normal: [
+    [255, 240, 141],
+    [255, 215, 125],
+    [255, 190, 110],
+    [255, 165, 95],
+    [255, 140, 79],
+    [255, 115, 64],
+    [255, 90, 49],
+  ],
+  guessed: [
+    [44, 255, 210],
+    [57, 242, 168],
+    [71, 230, 126],
+    [85, 218, 84],
+    [99, 206, 42],
+  ],
+  calleeless: [
+    [230, 230, 255],
+    [214, 214, 255],
+    [198, 198, 255],
+    [182, 182, 255],
+    [166, 166, 255],
+  ],
+  caller: [
+    [190, 190, 190],
+    [197, 197, 197],
+    [204, 204, 204],
+    [211, 211, 211],
+    [218, 218, 218],
+    [225, 225, 225],
+    [232, 232, 232],
+  ],
+};
+
+/** A palette entry as SVG writes it. */
+export function rgbFill([r, g, b]: RGB): string {
+  return `rgb(${r},${g},${b})`;
+}
+
+let sha1: ((label: string) => Buffer) | undefined;
+
+/** The first 32 bits of a label's SHA-1 (of its UTF-8 bytes) over 2^32: flameprof's colour choice. */
+export function sha1Share(label: string): number {
+  return labelDigest(label).readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * SHA-1 of a label, with node:crypto loaded on first use: it costs ~2.5 ms of start-up that
+ * --version and logs never need. The one-shot `crypto.hash` (Node 20.12+) where there is one:
+ * half the time of a Hash object per label.
+ */
+function labelDigest(label: string): Buffer {
+  if (sha1 === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require('node:crypto') as typeof import('node:crypto') & {
+      hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer;
+    };
+    const hash = crypto.hash;
+    sha1 = hash !== undefined ? (s) => hash('sha1', s, 'buffer') : (s) => crypto.createHash('sha1').update(s, 'utf8').digest();
+  }
+  return sha1(label);
+}
+
+/**
+ * Colour by hashing the label, so a function keeps its colour across graphs and runs.
+ * Cached per label and palette: sha1 per frame would dominate big renders.
+ */
+export class Colorizer {
+  /** By palette, then label: no key string is built per frame (labels keep their hash). */
+  private readonly cache = new Map<FrameColor, Map<string, string>>();
+  /** Where a label falls in any palette, from its hash: one hash per label, not per palette. */
+  private readonly shares = new Map<string, number>();
+
+  fill(label: string, color: FrameColor): string {
+    let byLabel = this.cache.get(color);
+    if (byLabel === undefined) {
+      byLabel = new Map();
+      this.cache.set(color, byLabel);
+    }
+    let fill = byLabel.get(label);
+    if (fill === undefined) {
+      const palette = PALETTES[color];
+      fill = rgbFill(palette[Math.floor(palette.length * this.share(label))]);
+      byLabel.set(label, fill);
+    }
+    return fill;
+  }
+
+  /** Where a label falls in any palette, in [0, 1): palette[floor(palette.length * share)]. */
+  share(label: string): number {
+    let u = this.shares.get(label);
+    if (u === undefined) {
+      u = sha1Share(label);
+      this.shares.set(label, u);
+    }
+    return u;
+  }
+}

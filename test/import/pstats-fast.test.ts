@@ -1,0 +1,167 @@
+/**
+ * The direct pstats reader (src/load/pstats-fast.ts) is only an optimisation: for every input
+ * it must either give up (undefined) or give exactly the profile the general path
+ * (decode/marshal.ts + pstats.ts) gives. Checked on the real dumps, on hand-made streams
+ * for each case it gives up on or handles specially, and on seeded random corruptions.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodePstats } from '../helpers/encode-marshal';
+import { readPstats, readPstatsGeneral } from '../../src/import/pstats';
+import { readPstatsFast } from '../../src/import/pstats-fast';
+import type { CallGraphProfile } from '../../src/model/profile';
+import { bytes, f64, flt, i32, int, ref, small, u, z } from '../helpers/marshal-bytes';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const SAMPLES = join(__dirname, '..', '..', 'samples');
+
+function dumps(): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = [];
+  for (const dir of [FIXTURES, SAMPLES]) {
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.prof')) out.push([f, readFileSync(join(dir, f))]);
+  }
+  return out;
+}
+
+/** The general path's answer: a profile, or the error message. */
+function general(b: Uint8Array): CallGraphProfile | string {
+  try {
+    return readPstatsGeneral(b);
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Either the fast path gives up, or it agrees with the general path exactly. */
+function agree(b: Uint8Array): 'fast' | 'gave up' {
+  const fast = readPstatsFast(b);
+  if (fast === undefined) return 'gave up';
+  expect(fast).toEqual(general(b));
+  return 'fast';
+}
+
+/** A flagged ('{' | 0x80) top-level dict of entries, as Python 3.4+ writes it. */
+const dump = (...entries: Uint8Array[]): Uint8Array => bytes(ref('{'), ...entries, '0');
+const key = (file: string, line: number, name: string): Uint8Array => bytes(small(3), z(file), int(line), z(name));
+const stat = (cc: number, nc: number, tt: number, ct: number, ...callers: Uint8Array[]): Uint8Array =>
+  bytes(small(5), int(cc), int(nc), flt(tt), flt(ct), '{', ...callers, '0');
+const edge = (nc: number, cc: number, tt: number, ct: number): Uint8Array => bytes(small(4), int(nc), int(cc), flt(tt), flt(ct));
+
+describe('fast pstats reader', () => {
+  test.each(dumps())('%s: same profile as the general path (fast for every Python 3 dump)', (name, b) => {
+    const how = agree(b);
+    // Python 3.4+ dumps start with a flagged dict; those must not fall back.
+    expect(how).toBe(b[0] === 0xfb ? 'fast' : 'gave up');
+    expect(readPstats(b)).toEqual(readPstatsGeneral(b));
+  });
+
+  test('our encoder output, with profile-module call counts, is read fast and the same', () => {
+    const p: CallGraphProfile = {
+      kind: 'callgraph',
+      pythonVersion: 3,
+      functions: [
+        { key: { file: 'a.py', line: 1, name: 'main' }, stat: { cc: 1, nc: 1, tt: 0.5, ct: 2 }, callers: [] },
+        {
+          key: { file: 'b.py', line: 70000, name: 'wörk ✓' },
+          stat: { cc: 3, nc: 4, tt: 1.5, ct: 1.5 },
+          callers: [{ caller: 0, timing: { cc: 4, nc: 4, tt: 0, ct: 0 }, estimated: true }],
+        },
+      ],
+    };
+    const b = encodePstats(p, 3);
+    expect(agree(b)).toBe('fast');
+    expect(readPstatsFast(b)).toEqual(p);
+  });
+
+  test('callers without an entry of their own, a key given twice, a caller given twice', () => {
+    const b = dump(
+      key('m.py', 1, 'f'),
+      stat(1, 1, 0.1, 0.3, key('m.py', 9, 'ghost'), edge(1, 1, 0.1, 0.3)),
+      key('m.py', 2, 'g'),
+      stat(2, 2, 0.2, 0.2, key('m.py', 1, 'f'), edge(1, 1, 0.1, 0.1), key('m.py', 8, 'other'), edge(1, 1, 0, 0), key('m.py', 1, 'f'), edge(2, 2, 0.2, 0.2)),
+      key('m.py', 1, 'f'),
+      stat(5, 5, 0.5, 0.5, key('m.py', 7, 'late'), edge(5, 5, 0.5, 0.5)),
+    );
+    expect(agree(b)).toBe('fast');
+    const p = readPstatsFast(b)!;
+    expect(p.functions.map((f) => f.key.name)).toEqual(['f', 'g', 'late', 'other']);
+    expect(p.functions[1].callers.map((e) => [e.caller, e.timing.nc])).toEqual([
+      [0, 2],
+      [3, 1],
+    ]);
+  });
+
+  test('references to strings, numbers and whole keys are followed', () => {
+    // slots: 0 top dict, 1 key tuple, 2 'm.py', 3 'f', 4 the float 0.25
+    const b = bytes(
+      ref('{'),
+      ref(')'), 3, ref('z'), 4, 'm.py', int(1), ref('z'), 1, 'f',
+      small(5), int(1), int(1), ref('g'), f64(0.25), 'r', i32(4), '{', '0',
+      small(3), 'r', i32(2), int(2), z('g'),
+      small(5), int(1), int(1), flt(0.1), flt(0.1), '{', 'r', i32(1), edge(1, 1, 0.1, 0.1), '0',
+      '0',
+    );
+    expect(agree(b)).toBe('fast');
+    expect(readPstatsFast(b)!.functions[1].callers[0].caller).toBe(0);
+  });
+
+  test('non-ASCII text is read as UTF-8; encoded surrogates and odd values go the general way', () => {
+    expect(agree(dump(bytes(small(3), u('/home/zoë/app.py'), int(1), u('main')), stat(1, 1, 1, 1)))).toBe('fast');
+    // An encoded lone surrogate (Python writes them with surrogatepass).
+    const surrogate = bytes(small(3), 'u', i32(3), 0xed, 0xa0, 0x80, int(1), z('f'));
+    expect(agree(dump(surrogate, stat(1, 1, 1, 1)))).toBe('gave up');
+    expect(typeof general(dump(surrogate, stat(1, 1, 1, 1)))).toBe('object');
+    // A float line number: valid, but not the fast path's.
+    expect(agree(dump(bytes(small(3), z('m.py'), flt(1.5), z('f')), stat(1, 1, 1, 1)))).toBe('gave up');
+    // A whole float as a call count is an int to both; a fraction is an error for the general path.
+    expect(agree(dump(key('m.py', 1, 'f'), bytes(small(5), int(1), flt(2), flt(1), flt(1), '{', '0')))).toBe('fast');
+    const fraction = dump(key('m.py', 1, 'f'), bytes(small(5), int(1), flt(2.5), flt(1), flt(1), '{', '0'));
+    expect(agree(fraction)).toBe('gave up');
+    expect(general(fraction)).toMatch(/nc of m\.py:1:f is a float, expected an integer/);
+    // A BOM at the start of a name is part of the name.
+    expect(agree(dump(bytes(small(3), 'u', i32(4), 0xef, 0xbb, 0xbf, 'x', int(1), z('f')), stat(1, 1, 1, 1)))).toBe('fast');
+  });
+
+  test('bad and unflagged data is left to the general path', () => {
+    const good = dump(key('m.py', 1, 'f'), stat(1, 1, 1, 1));
+    expect(agree(good)).toBe('fast');
+    expect(readPstatsFast(bytes(good, 'N'))).toBeUndefined(); // trailing bytes
+    expect(readPstatsFast(good.subarray(0, good.length - 1))).toBeUndefined(); // truncated
+    expect(readPstatsFast(bytes('{', good.subarray(1)))).toBeUndefined(); // no reference flag: older data
+    expect(readPstatsFast(dump(key('m.py', 1, 'f'), bytes(small(4), int(1), int(1), flt(1), flt(1))))).toBeUndefined();
+    expect(readPstatsFast(dump(key('m.py', 1, 'f'), stat(1, 1, 1, 1, key('m.py', 2, 'g'), bytes(small(3), int(1), int(1), flt(1)))))).toBeUndefined();
+    expect(readPstatsFast(new Uint8Array(0))).toBeUndefined();
+  });
+
+  test('seeded random corruptions: the fast path never disagrees with the general one', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const sources = dumps()
+      .filter(([, b]) => b[0] === 0xfb && b.length < 5000)
+      .map(([, b]) => b);
+    expect(sources.length).toBeGreaterThan(3);
+    const counts = { fast: 0, 'gave up': 0 };
+    for (let i = 0; i < 1500; i++) {
+      const src = sources[i % sources.length];
+      const b = Uint8Array.from(src);
+      const kind = rand(3);
+      if (kind === 0) {
+        for (let k = 1 + rand(3); k > 0; k--) b[rand(b.length)] = rand(256);
+      } else if (kind === 1) {
+        // Flip a byte that is a digit of a length, count or reference index, or anything.
+        b[rand(b.length)] ^= 1 << rand(8);
+      } else {
+        const cut = rand(b.length);
+        counts[agree(b.subarray(0, cut))]++;
+        continue;
+      }
+      counts[agree(b)]++;
+    }
+    // Plenty of corruptions (a changed time, a name byte) are still valid dumps: both paths ran.
+    expect(counts.fast).toBeGreaterThan(100);
+    expect(counts['gave up']).toBeGreaterThan(100);
+  });
+});
