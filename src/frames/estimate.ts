@@ -12,7 +12,7 @@
  * compared byte for byte.
  */
 import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
-import { compareFuncKeys, funcLabel, type CallGraphProfile, type Timing } from '../model/profile';
+import { funcLabel, keyRanks, type CallGraphProfile, type Timing } from '../model/profile';
 import { roundHalfEven } from '../model/pynum';
 
 export type EstimateOptions = FrameOptions;
@@ -112,11 +112,9 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
 
   // Sort the functions once; every list below is then filled in key order directly, with
   // no comparisons (function keys are unique within a profile).
-  const order = Int32Array.from(
-    fs.map((_, i) => i).sort((a, b) => compareFuncKeys(fs[a].key, fs[b].key)),
-  );
-  const rank = new Int32Array(n);
-  for (let i = 0; i < n; i++) rank[order[i]] = i;
+  const rank = keyRanks(fs.map((f) => f.key));
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[rank[i]] = i;
 
   const m = dumpEdges + rootChildren.length;
   const calleeStart = new Int32Array(n + 2);

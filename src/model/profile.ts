@@ -82,6 +82,55 @@ export function compareFuncKeys(a: FuncKey, b: FuncKey): number {
   return compareCodePoints(a.file, b.file) || a.line - b.line || compareCodePoints(a.name, b.name);
 }
 
+/**
+ * Every key's place in `compareFuncKeys` order: `rank[i]` for `keys[i]`, counting distinct
+ * keys from 0, so that equal keys share a rank and unique keys get 0 .. n-1. Comparing full paths character by character for every pair of functions cost more
+ * than the rest of the estimate, so the distinct files and names are ranked once, and the
+ * keys are then sorted as numbers by the engine's own sort.
+ */
+export function keyRanks(keys: readonly FuncKey[]): Int32Array {
+  const n = keys.length;
+  const files = stringRanks(keys.map((k) => k.file));
+  const names = stringRanks(keys.map((k) => k.name));
+  let lines = 0;
+  for (const k of keys) lines = Math.max(lines, Number.isInteger(k.line) && k.line >= 0 ? k.line + 1 : Infinity);
+  const rank = new Int32Array(n);
+  // One number per key, (file, line, name, index) in mixed radix, while it stays exact.
+  if ((files.count * lines * names.count * n) < 2 ** 53) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = ((files.rank[i] * lines + keys[i].line) * names.count + names.rank[i]) * n + i;
+    packed.sort();
+    let r = -1;
+    let last = -1;
+    for (const v of packed) {
+      const i = v % n;
+      const key = (v - i) / n;
+      if (key !== last) r++;
+      last = key;
+      rank[i] = r;
+    }
+    return rank;
+  }
+  const order = Array.from(keys, (_, i) => i).sort((a, b) => compareFuncKeys(keys[a], keys[b]));
+  let r = -1;
+  order.forEach((i, k) => {
+    if (k === 0 || compareFuncKeys(keys[order[k - 1]], keys[i]) !== 0) r++;
+    rank[i] = r;
+  });
+  return rank;
+}
+
+/** Each string's rank among the distinct strings in code-point order, and how many there are. */
+function stringRanks(strings: readonly string[]): { rank: Int32Array; count: number } {
+  const distinct = [...new Set(strings)];
+  // The engine sorts by UTF-16 unit, which is code-point order unless a surrogate is involved.
+  if (distinct.some((s) => /[\ud800-\udfff]/.test(s))) distinct.sort(compareCodePoints);
+  else distinct.sort();
+  const rankOf = new Map<string, number>();
+  distinct.forEach((s, i) => rankOf.set(s, i));
+  return { rank: Int32Array.from(strings, (s) => rankOf.get(s)!), count: distinct.length };
+}
+
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
@@ -91,8 +140,12 @@ export function compareCodePoints(a: string, b: string): number {
   const ca = a.charCodeAt(i);
   const cb = b.charCodeAt(i);
   if (ca < 0xd800 && cb < 0xd800) return ca - cb;
-  // Step back onto a shared high surrogate so that whole code points are compared.
-  if (i > 0 && isHigh(a.charCodeAt(i - 1))) i--;
+  // On a shared high surrogate, whole code points are compared: a pair in one string against
+  // a lone surrogate in the other. Two lone ones are equal, and the strings differ after them.
+  if (i > 0 && isHigh(a.charCodeAt(i - 1))) {
+    const d = codePointAt(a, i - 1) - codePointAt(b, i - 1);
+    if (d !== 0) return d;
+  }
   return codePointAt(a, i) - codePointAt(b, i);
 }
 
