@@ -6,7 +6,7 @@ import { FlameprofError, InputError, UsageError } from './errors';
 import { mergeProfiles } from './import/merge';
 import { readProfile } from './import/read';
 import { readInputFile } from './io/files';
-import { writeAtomically, writeStream } from './io/output';
+import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
 import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
 import { buildFrames, defaultTitle, render } from './pipeline';
@@ -263,7 +263,7 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   const title = defaultTitle(args.inputs);
   // A file is written chunk by chunk, so one buffer serves them all; a stream may hold on to
   // a chunk it has queued, so it gets chunks of its own.
-  if (args.out !== undefined) writeAtomically(args.out, render(frames, args.options, title, { reuse: true }));
+  if (args.out !== undefined) await writeOutput(args.out, render(frames, args.options, title, { reuse: true }));
   else await writeStream(io.stdout, render(frames, args.options, title));
   return 0;
 }
@@ -280,7 +280,7 @@ function readStdin(io: CliIo): Buffer {
  * never goes to stdout (that is the program's), and our exit code is the program's.
  */
 async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise<number> {
-  const { defaultRunOutput, ensureDir, pstatPath, runPython, saveDump } = runModule();
+  const { defaultRunOutput, ensureDir, pstatPath, runPython } = runModule();
   const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args });
   const what = 'script' in run.target ? run.target.script : run.target.module;
   if (result.dump === undefined) {
@@ -295,14 +295,14 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
       out = defaultRunOutput(run.target, args.options.format, 'profiles');
     }
     if (run.pstat) {
-      saveDump(pstatPath(out), result.dump);
+      await writeOutput(pstatPath(out), [result.dump]);
       io.stderr.write(`flameprof: wrote ${pstatPath(out)}\n`);
     }
     const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
     const frames = buildFrames(profile, args.options);
     for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
     const title = 'script' in run.target ? defaultTitle([what]) : what;
-    writeAtomically(out, render(frames, args.options, title, { reuse: true }));
+    await writeOutput(out, render(frames, args.options, title, { reuse: true }));
     io.stderr.write(`flameprof: wrote ${out}\n`);
   } catch (err) {
     const code = reportError(err, args.debug, io);

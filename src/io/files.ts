@@ -36,6 +36,14 @@ export function fsReason(err: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
     default:
       return (err as Error).message;
   }

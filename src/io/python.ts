@@ -6,9 +6,9 @@
  * file, never through a pipe the program could write to.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { FlameprofError } from '../errors';
 import { fsReason } from './files';
 
@@ -238,17 +238,5 @@ export function ensureDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
     throw new FlameprofError(`${dir}: cannot create directory: ${fsReason(err)}`);
-  }
-}
-
-/** Keep a copy of the dump (--pstat), written beside and renamed over like every output. */
-export function saveDump(path: string, dump: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, dump);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
   }
 }
