@@ -29,13 +29,18 @@ interface Flag {
   /** Smallest accepted value for numbers, and whether it is allowed itself. */
   readonly min?: number;
   readonly minInclusive?: boolean;
+  /** Largest accepted value for numbers (allowed itself). */
+  readonly max?: number;
 }
+
+/** A number as people write one: decimal digits, a point, an exponent; no hex, no `Infinity`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 export const FLAGS: readonly Flag[] = [
   { name: 'width', kind: 'int', option: 'width', min: 1, minInclusive: true, describe: 'width of the graph in pixels' },
   { name: 'row-height', kind: 'int', option: 'rowHeight', min: 1, minInclusive: true, describe: 'height of a row of frames in pixels' },
   { name: 'font-size', kind: 'int', option: 'fontSize', min: 1, minInclusive: true, describe: 'label font size in pixels' },
-  { name: 'threshold', kind: 'number', option: 'threshold', min: 0, minInclusive: true, describe: 'hide frames narrower than this per cent of the total' },
+  { name: 'threshold', kind: 'number', option: 'threshold', min: 0, minInclusive: true, max: 100, describe: 'hide frames narrower than this per cent of the total' },
   { name: 'format', kind: 'string', option: 'format', choices: OUTPUT_FORMATS, describe: 'output format' },
   { name: 'log-mult', kind: 'number', option: 'logMult', min: 0, minInclusive: false, describe: 'multiplier for seconds in the folded log (1000000: microseconds)' },
   { name: 'out', alias: 'o', kind: 'string', describe: 'write to FILE (atomically) instead of standard output' },
@@ -192,12 +197,13 @@ function flagValue(f: Flag, v: unknown): unknown {
   }
   const n = Number(v);
   const intOk = f.kind !== 'int' || Number.isInteger(n);
-  if (v.trim() === '' || !Number.isFinite(n) || !intOk) {
+  if (!DECIMAL.test(v) || !Number.isFinite(n) || !intOk) {
     throw new UsageError(`--${f.name} must be ${f.kind === 'int' ? 'a whole number' : 'a number'}, got '${v}'`);
   }
   if (f.min !== undefined && (f.minInclusive ? n < f.min : n <= f.min)) {
     throw new UsageError(`--${f.name} must be ${f.minInclusive ? 'at least' : 'greater than'} ${f.min}, got '${v}'`);
   }
+  if (f.max !== undefined && n > f.max) throw new UsageError(`--${f.name} must be at most ${f.max}, got '${v}'`);
   return n;
 }
 

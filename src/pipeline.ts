@@ -43,8 +43,7 @@ export function render(
   const opts = resolveOptions(options);
   switch (opts.format) {
     case 'log':
-      // --log-mult turns seconds into integers; sample counts are written as they are.
-      return renderLog(frames, frames.unit === 'samples' ? 1 : opts.logMult, chunks);
+      return renderLog(frames, opts.logMult, chunks);
     case 'svg':
       return renderSvg(
         frames,
@@ -63,9 +62,19 @@ function* encodeChunks(text: Iterable<string>): Generator<Uint8Array> {
   for (const s of text) yield utf8(s);
 }
 
-/** The whole output as one string (convenient for small profiles and tests). */
+/**
+ * The whole output as one string (convenient for small profiles and tests). Outputs beyond
+ * what one string can hold (about 512 MB) are a FlameprofError: `render` streams them.
+ */
 export function renderToString(frames: FrameSet, options: Partial<Options> = {}, titleFallback?: string): string {
-  return decodeChunks(render(frames, options, titleFallback, { reuse: true }));
+  try {
+    return decodeChunks(render(frames, options, titleFallback, { reuse: true }));
+  } catch (err) {
+    if (err instanceof RangeError && /string length/i.test(err.message)) {
+      throw new FlameprofError('the output is too big for one string: use render() to stream it');
+    }
+    throw err;
+  }
 }
 
 /** The title the CLI shows when --title is absent: the inputs' file names. */

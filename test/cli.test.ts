@@ -283,6 +283,11 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
     [['--bogus'], /unknown option --bogus/],
     [['-x'], /unknown option -x/],
     [['--format', 'xml'], /--format must be one of svg, log\b.*, got 'xml'/],
+    [['--threshold', '150'], /--threshold must be at most 100, got '150'/],
+    [['--threshold', 'Infinity'], /--threshold must be a number, got 'Infinity'/],
+    [['--width', '0x10'], /--width must be a whole number, got '0x10'/],
+    [['--width', '0b11'], /--width must be a whole number, got '0b11'/],
+    [['--log-mult', '1_000'], /--log-mult must be a number, got '1_000'/],
   ])('%j', (args, message) => {
     const r = run([...(args as string[]), fixture('sample-py3.prof')]);
     expect(r.code).toBe(2);

@@ -12,8 +12,22 @@
  * compared byte for byte.
  */
 import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
-import { funcLabel, keyRanks, type CallGraphProfile, type Timing } from '../model/profile';
+import { funcLabel, keyRanks, type CallGraphProfile, type FuncKey, type Timing } from '../model/profile';
 import { roundHalfEven } from '../model/pynum';
+import { InputError } from '../errors';
+
+/**
+ * How far past the total a frame may reach (in multiples of it). A consistent dump stays
+ * within a few; beyond this, inconsistent times would scale to Infinity pixels.
+ */
+const MAX_EXTENT = 1e250;
+
+/** Stop at a frame (of function `key`) whose times are out of all proportion to the total. */
+function checkExtent(end: number, total: number, key: FuncKey): void {
+  if (!(end / total < MAX_EXTENT)) {
+    throw new InputError(`${funcLabel(key)}: its time reaches ${end} s against a total of ${total} s: the profile's times are not consistent`);
+  }
+}
 
 export type EstimateOptions = FrameOptions;
 
@@ -26,6 +40,8 @@ export type EstimateOptions = FrameOptions;
  */
 interface Graph {
   readonly n: number;
+  /** Function i's key (error messages name it). */
+  readonly keys: readonly FuncKey[];
   /** Callees of node p are edges calleeStart[p] .. calleeStart[p + 1] - 1. */
   readonly calleeStart: Int32Array;
   readonly child: Int32Array;
@@ -83,16 +99,14 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   for (const r of roots) rootsum += fs[r].stat.ct;
   let selfsum = 0;
   for (const f of fs) selfsum += f.stat.tt;
-  if (selfsum === 0 || !Number.isFinite(selfsum)) {
+  if (!Number.isFinite(selfsum) || !Number.isFinite(rootsum)) {
+    throw new InputError("the functions' times add up to more than a number can hold");
+  }
+  if (selfsum === 0) {
     warnings.push('the profile holds no time (its functions\' own times add up to 0): nothing to draw');
     return undefined;
   }
-  if (!(rootsum / selfsum > 0.8 && rootsum / selfsum < 1.2)) {
-    warnings.push(
-      `can't find proper roots: the roots' cumulative time is ${rootsum} s ` +
-        `but the functions' own times add up to ${selfsum} s`,
-    );
-  }
+  const rootsOff = !(rootsum / selfsum > 0.8 && rootsum / selfsum < 1.2);
 
   // The reference then tries the biggest non-root as an extra root, and falls back to the
   // sum of own times as 100 % when that does not help (usually: see the spec).
@@ -102,13 +116,16 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
     if (fs[i].callers.length > 0 && (candidate < 0 || fs[i].stat.ct > fs[candidate].stat.ct)) candidate = i;
   }
   let total = selfsum;
+  let extraRoot = -1;
   if (candidate >= 0) {
     const ntotal = rootsum + fs[candidate].stat.ct;
     if (ntotal / selfsum > 0.8 && ntotal / selfsum < 1.2) {
       rootChildren.push(candidate);
       total = ntotal;
+      extraRoot = candidate;
     }
   }
+  if (rootsOff) warnings.push(rootsWarning(profile, roots, rootsum, selfsum, extraRoot));
 
   // Sort the functions once; every list below is then filled in key order directly, with
   // no comparisons (function keys are unique within a profile).
@@ -204,6 +221,7 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
 
   return {
     n,
+    keys: fs.map((f) => f.key),
     calleeStart,
     child,
     cc,
@@ -221,6 +239,31 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
     order,
     total,
   };
+}
+
+/**
+ * flameprof's "can't find proper roots", in a plain line: what it means for this graph and
+ * whether it matters. Most often profiling started inside a running program (Profile.enable,
+ * a pytest plugin), and the functions nobody calls hold almost none of the time.
+ */
+function rootsWarning(profile: CallGraphProfile, roots: number[], rootsum: number, selfsum: number, extraRoot: number): string {
+  const fs = profile.functions;
+  const which = roots.length === 0 ? 'none' : roots.length <= 2 ? roots.map((r) => fs[r].key.name).join(' and ') : `${roots.length} functions`;
+  const found = `can't find proper roots: the functions nobody calls (${which}) take ${seconds(rootsum)} of ${seconds(selfsum)}`;
+  if (extraRoot >= 0) {
+    return `${found}; as flameprof does, ${fs[extraRoot].key.name} is drawn as a root too, and the times add up: nothing to worry about`;
+  }
+  if (rootsum < selfsum * 0.01) {
+    return `${found}, as when profiling starts inside a running program; 100 % is the sum of own times, as flameprof does it: nothing to worry about`;
+  }
+  return `${found}; 100 % is the sum of own times, so the bottom row may not fill the width: the dump's times may not be consistent (a merge of unrelated runs?)`;
+}
+
+/** A time in seconds, to 3 significant digits, in the unit that reads best. */
+function seconds(s: number): string {
+  const a = Math.abs(s);
+  const [scale, unit] = a >= 1 || a === 0 ? [1, 's'] : a >= 1e-3 ? [1e3, 'ms'] : a >= 1e-6 ? [1e6, 'µs'] : [1e9, 'ns'];
+  return `${Number((s * scale).toPrecision(3))} ${unit}`;
 }
 
 /** An open `visit` of the flame walk. Entries are reused: the walk allocates nothing per frame. */
@@ -336,6 +379,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): FrameCol
     v.origin += ct;
     if (ct / maxw > threshold) {
       budget.take();
+      checkExtent(origin + ct, maxw, g.keys[g.child[j]]);
       const color = v.pcount === 1 && k > 1 ? GUESSED : NORMAL;
       const frame = frames.add(v.level, origin, ct, g.child[j], color, cc, nc, tt, ct);
       if (!onPath[j]) {
@@ -411,6 +455,7 @@ function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, 
     v.origin += w;
     if (w / maxw > threshold) {
       budget.take();
+      checkExtent(origin + w, maxw, g.keys[node]);
       const color = v.level > 0 ? CALLER : g.calleeStart[node + 1] === g.calleeStart[node] ? CALLEELESS : NORMAL;
       frames.add(v.level, origin, w, node, color, cc, nc, tt, ct);
       if (!onPath[key]) {

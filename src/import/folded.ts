@@ -17,7 +17,7 @@
  * `skipBadLines`, is skipped and counted in a warning.
  */
 import { InputError } from '../errors';
-import { keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
 
 export interface TextReadOptions {
   /** Skip malformed lines (counted in a warning) instead of failing on the first. */
@@ -95,7 +95,8 @@ function parseLine(line: string): { frames: string[]; weight: number } | string 
     return `expected "stack count" (frames separated by ';', a space, a sample count), got ${quoteLine(line)}`;
   }
   const weight = Number(m[2]);
-  if (!Number.isFinite(weight)) return `the sample count ${quoteLine(m[2])} is too large`;
+  const bad = badValue(weight);
+  if (bad !== undefined) return `the sample count ${quoteLine(m[2])} is ${bad}`;
   const frames = m[1].split(';');
   const empty = frames.indexOf('');
   if (empty >= 0) return `frame ${empty + 1} of the stack is empty, in ${quoteLine(line)}`;

@@ -8,7 +8,7 @@
  * what plop recorded, and we keep it.
  */
 import { InputError } from '../errors';
-import { keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
 import type { TextReadOptions } from './folded';
 import { describe, type PyValue } from './marshal';
 import { parsePyLiteral } from './pyliteral';
@@ -84,8 +84,8 @@ function entryProblem(k: PyValue, v: PyValue): string | undefined {
       typeof f.items[2] === 'string';
     if (!ok) return `frame ${i + 1} of the stack is ${describe(f)}, expected a (file, line, function) tuple`;
   }
-  const okCount = (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'bigint' && v >= 0n && Number.isFinite(Number(v)));
-  if (!okCount) return `the count is ${describe(v)}${typeof v === 'number' || typeof v === 'bigint' ? ` (${v})` : ''}, expected a sample count (a number, 0 or more)`;
+  const okCount = (typeof v === 'number' || typeof v === 'bigint') && v >= 0 && badValue(Number(v)) === undefined;
+  if (!okCount) return `the count is ${describe(v)}${typeof v === 'number' || typeof v === 'bigint' ? ` (${v})` : ''}, expected a sample count (a number from 0 to 1e300)`;
   return undefined;
 }
 

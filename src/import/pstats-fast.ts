@@ -10,7 +10,7 @@
  * its exact errors. For every input both paths give the same profile
  * (test/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
  */
-import type { CallEdge, CallGraphProfile, FuncKey, FunctionStats, Timing } from '../model/profile';
+import { MAX_VALUE, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
 import { KeyIndex } from './key-index';
 
 const FLAG_REF = 0x80;
@@ -99,6 +99,8 @@ class FastReader {
     } else {
       throw GIVE_UP;
     }
+    // NaN, infinities and absurd values: the general path says which function holds them.
+    if (!(v <= MAX_VALUE && v >= -MAX_VALUE)) throw GIVE_UP;
     return v;
   }
 

@@ -4,7 +4,7 @@
  */
 import { decodeMarshal, describe, type PyValue } from './marshal';
 import { InputError, MarshalError } from '../errors';
-import { funcLabel, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
+import { MAX_VALUE, badValue, funcLabel, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
 import { KeyIndex } from './key-index';
 import { readPstatsFast } from './pstats-fast';
 
@@ -67,7 +67,7 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
     const i = indexOf(key);
     // Messages are built only for bad data: these lines run once per function and edge.
     functions[i].stat =
-      isInt(cc) && isInt(nc) && typeof tt === 'number' && typeof ct === 'number'
+      isInt(cc) && isInt(nc) && isNum(tt) && isNum(ct)
         ? { cc, nc, tt, ct }
         : {
             cc: int(cc, `cc of ${funcLabel(key)}`),
@@ -113,7 +113,7 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
 function edge(caller: number, v: PyValue, callerKey: FuncKey, calleeKey: FuncKey): CallEdge {
   if (isType(v, 'tuple') && v.items.length === 4) {
     const [nc, cc, tt, ct] = v.items;
-    if (isInt(nc) && isInt(cc) && typeof tt === 'number' && typeof ct === 'number') {
+    if (isInt(nc) && isInt(cc) && isNum(tt) && isNum(ct)) {
       return { caller, timing: { cc, nc, tt, ct }, estimated: false };
     }
   }
@@ -123,7 +123,7 @@ function edge(caller: number, v: PyValue, callerKey: FuncKey, calleeKey: FuncKey
     const [nc, cc, tt, ct] = v.items;
     return {
       caller,
-      timing: { cc: int(cc, what), nc: int(nc, what), tt: num(tt, what), ct: num(ct, what) },
+      timing: { cc: int(cc, `cc of ${what}`), nc: int(nc, `nc of ${what}`), tt: num(tt, `tt of ${what}`), ct: num(ct, `ct of ${what}`) },
       estimated: false,
     };
   }
@@ -155,19 +155,31 @@ function funcKey(v: PyValue, what: string): FuncKey {
 }
 
 function isInt(v: PyValue): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
+  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_VALUE;
+}
+
+/** A number a profile may hold (see badValue); anything else goes the slow way, to its message. */
+function isNum(v: PyValue): v is number {
+  return typeof v === 'number' && Math.abs(v) <= MAX_VALUE;
 }
 
 function int(v: PyValue, what: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v)) return valid(v, what);
+  if (typeof v === 'bigint') return valid(Number(v), what);
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an integer`);
 }
 
 function num(v: PyValue, what: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return valid(v, what);
+  if (typeof v === 'bigint') return valid(Number(v), what);
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a number`);
+}
+
+/** A number within what a profile may hold (see badValue). */
+function valid(v: number, what: string): number {
+  const bad = badValue(v);
+  if (bad !== undefined) throw new InputError(`${what} is ${bad}`);
+  return v;
 }
 
 function isType<T extends string>(v: PyValue, type: T): v is Extract<PyValue, { type: T }> {

@@ -69,6 +69,19 @@ export interface SampledProfile {
 
 export type Profile = CallGraphProfile | SampledProfile;
 
+/**
+ * The largest time or count a profile may hold. Anything bigger is not a measurement, and
+ * scaled into pixels it would overflow to `Infinity`.
+ */
+export const MAX_VALUE = 1e300;
+
+/** What is wrong with a time or count read from a profile, or undefined if nothing is. */
+export function badValue(v: number): string | undefined {
+  if (Number.isNaN(v)) return 'not a number (NaN)';
+  if (!(Math.abs(v) <= MAX_VALUE)) return `too large (${v}; at most 1e300)`;
+  return undefined;
+}
+
 /** The label flameprof uses everywhere: `file:line:name`. */
 export function funcLabel(key: FuncKey): string {
   return `${key.file}:${key.line}:${key.name}`;

@@ -6,8 +6,13 @@ import { columnsOf, type FrameColumns, type FrameSet } from '../frames/frame-set
 import { formatInt, roundHalfEven } from '../model/pynum';
 import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
 
-/** Yields the log as UTF-8 in chunks (big graphs are streamed); see `ChunkOptions`. */
+/**
+ * Yields the log as UTF-8 in chunks (big graphs are streamed); see `ChunkOptions`. Seconds
+ * are multiplied by `logMult` and rounded half to even, as flameprof does; sample counts are
+ * written as they are (`2.5` stays `2.5`).
+ */
 export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptions = {}): Generator<Uint8Array> {
+  const samples = frames.unit === 'samples';
   const limit = Math.max(1, chunks.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const flame = columnsOf(frames).flame;
   // Labels encoded once per function, on first use.
@@ -29,9 +34,9 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
     const label = labels[func] ?? (labels[func] = utf8(frames.funcs[func].label));
     let start = level === 0 ? 0 : ends[level - 1];
     const end = level === 0 ? label.length : start + 1 + label.length;
-    const count = roundHalfEven(flame.self[i] * logMult);
+    const count = samples ? flame.self[i] : roundHalfEven(flame.self[i] * logMult);
     // An integer as Python prints it: huge ones spell out every digit.
-    const slow = count >= 0 && count <= 0x7fffffff ? undefined : formatInt(count);
+    const slow = count >= 0 && count <= 0x7fffffff && Number.isInteger(count) ? undefined : Number.isInteger(count) ? formatInt(count) : String(count);
     const need = end + 2 + (slow === undefined ? 10 : slow.length);
     if (end > pathCap || pos + need > cap) {
       const bigCap = Math.max(cap, pos + need);

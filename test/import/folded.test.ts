@@ -207,7 +207,7 @@ describe('bad lines', () => {
     ['a;b 1e3\n', 'line 1: expected "stack count" (frames separated by \';\', a space, a sample count), got "a;b 1e3"'],
     ['a;;b 1\n', 'line 1: frame 2 of the stack is empty, in "a;;b 1"'],
     ['a; 1\n', 'line 1: frame 2 of the stack is empty, in "a; 1"'],
-    [`a ${'9'.repeat(400)}\n`, `line 1: the sample count "${'9'.repeat(60)}…" is too large`],
+    [`a ${'9'.repeat(400)}\n`, `line 1: the sample count "${'9'.repeat(60)}…" is too large (Infinity; at most 1e300)`],
     ['x\u001b[2J\n', 'line 1: expected "stack count" (frames separated by \';\', a space, a sample count), got "x\\u001b[2J"'],
   ];
   it.each(cases)('%j', (text, message) => {

@@ -158,8 +158,8 @@ describe('errors', () => {
     ["{\n\n (): 3}", 'line 3: entry 1: not a plop profile: the stack is empty'],
     [bad, 'line 2: entry 2: not a plop profile: frame 2 of the stack is a str, expected a (file, line, function) tuple'],
     ["{(('a', '1', 'f'),): 3}", 'line 1: entry 1: not a plop profile: frame 1 of the stack is a tuple of 3, expected a (file, line, function) tuple'],
-    ["{(('a', 1, 'f'),): 'x'}", 'line 1: entry 1: not a plop profile: the count is a str, expected a sample count (a number, 0 or more)'],
-    ["{(('a', 1, 'f'),): -1}", 'line 1: entry 1: not a plop profile: the count is an int (-1), expected a sample count (a number, 0 or more)'],
+    ["{(('a', 1, 'f'),): 'x'}", 'line 1: entry 1: not a plop profile: the count is a str, expected a sample count (a number from 0 to 1e300)'],
+    ["{(('a', 1, 'f'),): -1}", 'line 1: entry 1: not a plop profile: the count is an int (-1), expected a sample count (a number from 0 to 1e300)'],
     ["{(('a', 1, 'f'),): 3", "line 1, column 21: expected ',' or '}', found the end of the input"],
   ];
   it.each(cases)('%j', (src, message) => {
