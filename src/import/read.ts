@@ -2,6 +2,7 @@
  * One input's bytes -> a profile, by the importer its format names (told from the content
  * unless the caller says).
  */
+import { gunzipSync } from 'node:zlib';
 import { InputError, inFile } from '../errors';
 import type { Profile, SampledProfile } from '../model/profile';
 import type { InputFormat, Options } from '../options';
@@ -22,6 +23,7 @@ export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | 
   const opts = typeof how === 'string' ? { inputFormat: how } : how;
   const skipBadLines = opts.skipBadLines ?? false;
   try {
+    bytes = gunzipped(bytes);
     const auto = !opts.inputFormat || opts.inputFormat === 'auto';
     if (auto && looksLikeJson(bytes)) {
       throw new InputError('not a profile: this is JSON text (flameprof reads pstats dumps, folded stacks and plop files)');
@@ -39,6 +41,24 @@ export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | 
     }
   } catch (err) {
     throw inFile(name, err);
+  }
+}
+
+/**
+ * A gzip-compressed input (`app.prof.gz`, common on CI) as the bytes it holds, told by its
+ * magic number; anything else as it is. What it may unpack to is bounded, against a small
+ * file that unpacks to gigabytes.
+ */
+export const MAX_GUNZIPPED = 1 << 30;
+
+function gunzipped(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new InputError(`gzip data that unpacks to more than ${MAX_GUNZIPPED / 2 ** 20} MB`);
+    throw new InputError(`broken gzip data (${e.message.replace(/^.*?: /, '')})`);
   }
 }
 
