@@ -45,6 +45,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'log-mult', kind: 'number', option: 'logMult', min: 0, minInclusive: false, describe: 'multiplier for seconds in the folded log (1000000: microseconds)' },
   { name: 'out', alias: 'o', kind: 'string', describe: 'write to FILE (atomically) instead of standard output' },
   { name: 'max-frames', kind: 'int', option: 'maxFrames', min: 1, minInclusive: true, describe: 'fail instead of drawing more frames than this' },
+  { name: 'max-depth', kind: 'int', option: 'maxDepth', min: 1, minInclusive: true, describe: 'fail at a stack deeper than this many frames' },
+  { name: 'max-output', kind: 'number', option: 'maxOutput', min: 0, minInclusive: false, describe: 'fail, before writing, at an output bigger than this many MB' },
   { name: 'title', kind: 'string', option: 'title', describe: 'title in the SVG header (default: the input file names)' },
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },

@@ -24,6 +24,17 @@ export interface Options {
    * Default 2,000,000.
    */
   maxFrames: number;
+  /**
+   * Stop with an error at a stack deeper than this many frames: a line of folded stacks, a
+   * plop stack, or a path of the flame. Each line of the folded log holds its whole stack, so
+   * the log of a deep chain grows with the square of its depth. Default 10,000.
+   */
+  maxDepth: number;
+  /**
+   * Stop with an error, before writing anything, when the output would be bigger than this
+   * many megabytes (2^20 bytes). Default 1024.
+   */
+  maxOutput: number;
   /** Title shown in the SVG header. Default: derived from the input file names. */
   title: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
@@ -63,6 +74,8 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   format: 'svg',
   logMult: 1000000,
   maxFrames: 2000000,
+  maxDepth: 10000,
+  maxOutput: 1024,
   title: undefined,
   js: true,
   inputFormat: 'auto',

@@ -13,9 +13,9 @@ import { readInputFile } from './io/files';
 import type { Profile } from './model/profile';
 import { resolveOptions, type InputFormat, type Options } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
-import { renderLog } from './render/log';
-import { renderSpeedscope } from './render/speedscope';
-import { renderSvg } from './render/svg';
+import { logSize, renderLog } from './render/log';
+import { renderSpeedscope, speedscopeSize } from './render/speedscope';
+import { renderSvg, svgSize } from './render/svg';
 
 /** Load and merge profile files (as `pstats.Stats(a, b, ...)` merges dumps). */
 export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = 'auto'): Profile {
@@ -25,7 +25,7 @@ export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = '
 /** Frames for both sections; see `Options` for threshold and maxFrames. */
 export function buildFrames(profile: Profile, options: Partial<Options> = {}): FrameSet {
   const opts = resolveOptions(options);
-  const budget = { threshold: opts.threshold, maxFrames: opts.maxFrames };
+  const budget = { threshold: opts.threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
   return profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
 }
 
@@ -41,6 +41,7 @@ export function render(
   chunks: ChunkOptions = {},
 ): Iterable<Uint8Array> {
   const opts = resolveOptions(options);
+  checkSize(frames, opts);
   switch (opts.format) {
     case 'log':
       return renderLog(frames, opts.logMult, chunks);
@@ -54,6 +55,19 @@ export function render(
       return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
     default:
       throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
+  }
+}
+
+/** Stop before writing anything when the output would pass --max-output. */
+function checkSize(frames: FrameSet, opts: Options): void {
+  const size = opts.format === 'log' ? logSize(frames) : opts.format === 'speedscope' ? speedscopeSize(frames) : svgSize(frames);
+  const limit = opts.maxOutput * 2 ** 20;
+  if (size > limit) {
+    const mb = (n: number): string => `${Math.ceil(n / 2 ** 20)} MB`;
+    throw new FlameprofError(
+      `the ${opts.format} output would be about ${mb(size)}, more than --max-output ${opts.maxOutput} (MB); ` +
+        'raise --max-output, or --threshold to draw less',
+    );
   }
 }
 

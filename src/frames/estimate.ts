@@ -378,7 +378,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): FrameCol
     const origin = v.origin;
     v.origin += ct;
     if (ct / maxw > threshold) {
-      budget.take();
+      budget.take(v.level);
       checkExtent(origin + ct, maxw, g.keys[g.child[j]]);
       const color = v.pcount === 1 && k > 1 ? GUESSED : NORMAL;
       const frame = frames.add(v.level, origin, ct, g.child[j], color, cc, nc, tt, ct);
@@ -454,7 +454,7 @@ function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, 
     const origin = v.origin;
     v.origin += w;
     if (w / maxw > threshold) {
-      budget.take();
+      budget.take(v.level);
       checkExtent(origin + w, maxw, g.keys[node]);
       const color = v.level > 0 ? CALLER : g.calleeStart[node + 1] === g.calleeStart[node] ? CALLEELESS : NORMAL;
       frames.add(v.level, origin, w, node, color, cc, nc, tt, ct);

@@ -231,6 +231,8 @@ export interface FrameOptions {
   readonly threshold: number;
   /** Abort when more frames than this would be produced. */
   readonly maxFrames: number;
+  /** Abort at a path deeper than this (see Options.maxDepth). Default: none. */
+  readonly maxDepth?: number;
 }
 
 /**
@@ -242,7 +244,14 @@ export class FrameBudget {
   private used = 0;
   constructor(private readonly opts: FrameOptions) {}
 
-  take(): void {
+  /** Count a frame at `level` (0 at the root). */
+  take(level: number): void {
+    if (level >= (this.opts.maxDepth ?? Infinity)) {
+      throw new FlameprofError(
+        `the graph's paths go more than ${this.opts.maxDepth} frames deep (the limit is --max-depth ${this.opts.maxDepth}); ` +
+          'raise --max-depth, or --threshold to draw less',
+      );
+    }
     if (++this.used > this.opts.maxFrames) {
       throw new FlameprofError(
         `the graph would have more than ${this.opts.maxFrames} frames at --threshold ${this.opts.threshold}; ` +

@@ -146,7 +146,7 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
 
   const threshold = opts.threshold / 100;
   const budget = new FrameBudget(opts);
-  const take = (): void => budget.take();
+  const take = (level: number): void => budget.take(level);
 
   const flame = walk(flameTree, profile.funcs, total, threshold, take, (_node, _level, w, own) => ({
     color: NORMAL,
@@ -182,7 +182,7 @@ function walk(
   funcs: readonly FuncKey[],
   total: number,
   threshold: number,
-  take: () => void,
+  take: (level: number) => void,
   describe: Describe,
 ): FrameColumns {
   const frames = new FrameColumns();
@@ -207,7 +207,7 @@ function walk(
     const origin = v.origin;
     v.origin += w;
     if (w / total > threshold) {
-      take();
+      take(v.level);
       const own = tree.own[node];
       const d = describe(node, v.level, w, own);
       const frame = frames.add(v.level, origin, w, tree.func[node], d.color, 0, 0, d.tt, d.ct);

@@ -22,6 +22,23 @@ import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack }
 export interface TextReadOptions {
   /** Skip malformed lines (counted in a warning) instead of failing on the first. */
   readonly skipBadLines: boolean;
+  /** Fail at a stack deeper than this (see Options.maxDepth). Default: none. */
+  readonly maxDepth?: number;
+}
+
+/** The error for a stack past `maxDepth`, which no option but --max-depth lets through. */
+export function tooDeep(where: string, maxDepth: number): InputError {
+  return new InputError(`${where}: the stack is more than ${maxDepth} frames deep (the limit is --max-depth ${maxDepth})`);
+}
+
+/** Whether `stack` has more than `max` frames (counted only as far as `max`). */
+function deeperThan(stack: string, max: number): boolean {
+  let at = -1;
+  for (let frames = 1; frames <= max; frames++) {
+    at = stack.indexOf(';', at + 1);
+    if (at < 0) return false;
+  }
+  return true;
 }
 
 /** The line of a bare frame name, which has no location. */
@@ -73,6 +90,7 @@ export function readFolded(text: string, opts: TextReadOptions = { skipBadLines:
     const first = !sawLine;
     sawLine = true;
     if (first && /^None\s+\d+$/.test(line)) continue; // plop's stray first line
+    if (opts.maxDepth !== undefined && deeperThan(line, opts.maxDepth)) throw tooDeep(`line ${lineNo}`, opts.maxDepth);
     const problem = parseLine(line);
     if (typeof problem === 'string') {
       if (!opts.skipBadLines) throw new InputError(`line ${lineNo}: ${problem}`);

@@ -9,7 +9,7 @@
  */
 import { InputError } from '../errors';
 import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
-import type { TextReadOptions } from './folded';
+import { tooDeep, type TextReadOptions } from './folded';
 import { describe, type PyValue } from './marshal';
 import { parsePyLiteral } from './pyliteral';
 
@@ -39,6 +39,7 @@ export function readPlop(text: string, opts: TextReadOptions = { skipBadLines: f
       return;
     }
     const items = (k as Extract<PyValue, { type: 'tuple' }>).items;
+    if (opts.maxDepth !== undefined && items.length > opts.maxDepth) throw tooDeep(where, opts.maxDepth);
     const frames: number[] = [];
     // Innermost first in the file; the model wants outermost first.
     for (let i = items.length - 1; i >= 0; i--) {

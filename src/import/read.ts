@@ -5,14 +5,14 @@
 import { gunzipSync } from 'node:zlib';
 import { InputError, inFile } from '../errors';
 import type { Profile, SampledProfile } from '../model/profile';
-import type { InputFormat, Options } from '../options';
+import { DEFAULT_OPTIONS, type InputFormat, type Options } from '../options';
 import { decodeText, detectFormat, looksLikeJson } from './detect';
 import { readFolded } from './folded';
 import { readPlop } from './plop';
 import { readPstats } from './pstats';
 
 /** How to read an input: its format ('auto': told from the content) and what to do with bad lines. */
-export type ReadOptions = Partial<Pick<Options, 'inputFormat' | 'skipBadLines'>>;
+export type ReadOptions = Partial<Pick<Options, 'inputFormat' | 'skipBadLines' | 'maxDepth'>>;
 
 /**
  * Read one input's bytes into a profile. `name` is used in error messages and warnings only.
@@ -21,7 +21,7 @@ export type ReadOptions = Partial<Pick<Options, 'inputFormat' | 'skipBadLines'>>
  */
 export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | ReadOptions = 'auto'): Profile {
   const opts = typeof how === 'string' ? { inputFormat: how } : how;
-  const skipBadLines = opts.skipBadLines ?? false;
+  const text = { skipBadLines: opts.skipBadLines ?? false, maxDepth: opts.maxDepth ?? DEFAULT_OPTIONS.maxDepth };
   try {
     bytes = gunzipped(bytes);
     const auto = !opts.inputFormat || opts.inputFormat === 'auto';
@@ -33,9 +33,9 @@ export function readProfile(bytes: Uint8Array, name: string, how: InputFormat | 
       case 'pstats':
         return readPstats(bytes);
       case 'folded':
-        return named(readFolded(decodeText(bytes), { skipBadLines }), name);
+        return named(readFolded(decodeText(bytes), text), name);
       case 'plop':
-        return named(readPlop(decodeText(bytes), { skipBadLines }), name);
+        return named(readPlop(decodeText(bytes), text), name);
       default:
         throw new InputError(`unknown input format '${String(format)}'`);
     }

@@ -65,3 +65,23 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
   }
   if (pos > 0) yield views ? buf.subarray(0, pos) : buf.slice(0, pos);
 }
+
+/**
+ * An upper bound of the log's size in bytes, found without writing it: each line holds its
+ * whole path, so a deep graph's log grows with the square of its depth.
+ */
+export function logSize(frames: FrameSet): number {
+  const flame = columnsOf(frames).flame;
+  const labelBytes = new Float64Array(frames.funcs.length).fill(-1);
+  const ends = new Float64Array(flame.maxLevel + 2);
+  let size = 0;
+  for (let i = 0; i < flame.length; i++) {
+    const func = flame.func[i];
+    if (labelBytes[func] < 0) labelBytes[func] = Buffer.byteLength(frames.funcs[func].label, 'utf8');
+    const level = flame.level[i];
+    ends[level] = (level === 0 ? 0 : ends[level - 1] + 1) + labelBytes[func];
+    // A count is at most 25 characters, then a space and a newline.
+    size += ends[level] + 27;
+  }
+  return size;
+}

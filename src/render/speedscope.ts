@@ -101,3 +101,13 @@ export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chu
 function finite(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
+
+/** About how many bytes the file takes: every frame's sample lists its whole path. */
+export function speedscopeSize(frames: FrameSet): number {
+  const flame = columnsOf(frames).flame;
+  const index = String(frames.funcs.length).length + 1;
+  let size = 1024;
+  for (let i = 0; i < flame.length; i++) size += (flame.level[i] + 1) * index + 30;
+  for (const f of frames.funcs) size += f.label.length * 3 + 40;
+  return size;
+}

@@ -76,6 +76,32 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   yield w.take();
 }
 
+/**
+ * About how many bytes the SVG takes: the header and script, then per frame its markup and
+ * numbers, its escaped label and name.
+ */
+export function svgSize(frames: FrameSet): number {
+  const columns = columnsOf(frames);
+  const perFunc = new Float64Array(frames.funcs.length).fill(-1);
+  let size = 64 * 1024;
+  for (const list of [columns.flame, columns.inverted]) {
+    for (let i = 0; i < list.length; i++) {
+      const func = list.func[i];
+      if (perFunc[func] < 0) {
+        const f = frames.funcs[func];
+        perFunc[func] = escapedBytes(f.label) + escapedBytes(f.key.name);
+      }
+      size += 400 + perFunc[func];
+    }
+  }
+  return size;
+}
+
+/** UTF-8 bytes of `s` once escaped; most labels need no escaping, and no escaped copy. */
+function escapedBytes(s: string): number {
+  return Buffer.byteLength(/[&<>"'\t\n\r]/.test(s) ? escapeXml(s) : s, 'utf8');
+}
+
 function style(opts: SvgOptions): string {
   const fs = opts.fontSize;
   let css =
