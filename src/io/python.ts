@@ -60,19 +60,53 @@ export interface RunResult {
  * handled by Python itself), and death by SIGINT after an uncaught KeyboardInterrupt. The one
  * difference: SIGTERM, if the program has not claimed it, unwinds the program (its `finally`
  * blocks run) so that a stopped run still leaves its profile, then ends us by SIGTERM all the same.
- * Written for any Python 3 (no f-strings).
+ * Processes the program forks (multiprocessing workers, daemons) get none of this: the
+ * SIGTERM handler is reset in them and only the first process writes the dump.
+ *
+ * File descriptor 3 is a pipe from flameprof, which the driver moves out of the program's way
+ * and watches: when it reaches its end, flameprof has died (even by SIGKILL), so the driver
+ * removes flameprof's temporary folder and ends the program as SIGTERM would.
+ * Written for Python 3.7 and later (no f-strings).
  */
 export const DRIVER = String.raw`
 import sys
 def _flameprof_run():
-    import os, runpy, signal, time, cProfile
+    import os, runpy, signal, time, cProfile, shutil, threading
     dump, cpu, mode, target = sys.argv[1:5]
     args = sys.argv[5:]
+    main_pid = os.getpid()
+    orphaned = []
+
+    try:
+        import fcntl
+        watched = fcntl.fcntl(3, fcntl.F_DUPFD_CLOEXEC, 64)
+        os.close(3)
+    except (ImportError, OSError):
+        watched = None
+    def watch():
+        try:
+            while os.read(watched, 4096):
+                pass
+        except OSError:
+            pass
+        orphaned.append(True)
+        shutil.rmtree(os.path.dirname(dump), ignore_errors=True)
+        os.kill(main_pid, signal.SIGTERM)
+        # A program that ignores SIGTERM still ends.
+        time.sleep(5)
+        os.kill(main_pid, signal.SIGKILL)
+    if watched is not None:
+        threading.Thread(target=watch, daemon=True).start()
+
     if mode == 'r':
         if not os.path.exists(target):
             sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n" % (sys.executable, os.path.abspath(target)))
             return 2
         sys.path[0] = os.path.dirname(os.path.realpath(target))
+        if sys.version_info >= (3, 9):
+            # As python3 app.py gives it since 3.9: __file__ and tracebacks hold the path made
+            # absolute (joined to the working directory, not normalized).
+            target = os.path.join(os.getcwd(), target)
     else:
         import importlib.util
         sys.path[0] = os.getcwd()
@@ -93,6 +127,10 @@ def _flameprof_run():
         raise Terminated()
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, on_term)
+        def in_child():
+            if signal.getsignal(signal.SIGTERM) is on_term:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.register_at_fork(after_in_child=in_child)
 
     runpy_files = (getattr(runpy, '__file__', None), '<frozen runpy>', '<string>')
     def report(e):
@@ -133,8 +171,11 @@ def _flameprof_run():
         code = 1
     finally:
         prof.disable()
-        prof.dump_stats(dump + '.tmp')
-        os.replace(dump + '.tmp', dump)
+        # A forked process that returns here (a daemon) is not the run; after flameprof died
+        # there is nowhere to write.
+        if os.getpid() == main_pid and not orphaned:
+            prof.dump_stats(dump + '.tmp')
+            os.replace(dump + '.tmp', dump)
     if kill_with is not None:
         for f in (sys.stdout, sys.stderr):
             try:
@@ -173,7 +214,8 @@ export async function runPython(target: RunTarget, options: Partial<RunOptions> 
 
 function spawnAndWait(opts: RunOptions, argv: string[]): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.python, argv, { stdio: 'inherit', cwd: opts.cwd, env: opts.env });
+    // fd 3: the pipe whose end tells the driver that we are gone.
+    const child = spawn(opts.python, argv, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], cwd: opts.cwd, env: opts.env });
     const forward = (sig: NodeJS.Signals): void => {
       child.kill(sig);
     };

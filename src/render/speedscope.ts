@@ -12,7 +12,7 @@
  * Samples are written children first, then the parent's own weight, so that speedscope's
  * "Time Order" view puts children at the left of their parent, as our graph does.
  */
-import { columnsOf, type FrameSet } from '../frames/frame-set';
+import { columnsOf, type FrameColumns, type FrameSet } from '../frames/frame-set';
 
 export interface SpeedscopeOptions {
   /** Name of the file and of its one profile (speedscope shows it in the title bar). */
@@ -40,18 +40,7 @@ export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chu
     shared.push(JSON.stringify(frame));
   }
 
-  // Width left to each frame once its drawn children are taken out.
-  const rest = flame.w.slice(0, flame.length);
-  const parentOf = new Int32Array(flame.length);
-  const path: number[] = [];
-  for (let i = 0; i < flame.length; i++) {
-    const level = flame.level[i];
-    path.length = level;
-    const p = level > 0 ? path[level - 1] : -1;
-    parentOf[i] = p;
-    if (p >= 0) rest[p] -= flame.w[i];
-    path.push(i);
-  }
+  const { rest, parentOf } = restWidths(flame);
 
   const unit = frames.unit === 'seconds' ? 'seconds' : 'none';
   const total = finite(frames.total);
@@ -102,12 +91,32 @@ function finite(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
 
-/** About how many bytes the file takes: every frame's sample lists its whole path. */
+/**
+ * About how many bytes the file takes: a frame that its children do not cover is a sample
+ * that lists its whole path.
+ */
 export function speedscopeSize(frames: FrameSet): number {
   const flame = columnsOf(frames).flame;
+  const { rest } = restWidths(flame);
   const index = String(frames.funcs.length).length + 1;
   let size = 1024;
-  for (let i = 0; i < flame.length; i++) size += (flame.level[i] + 1) * index + 30;
+  for (let i = 0; i < flame.length; i++) if (rest[i] > 0) size += (flame.level[i] + 1) * index + 30;
   for (const f of frames.funcs) size += f.label.length * 3 + 40;
   return size;
+}
+
+/** Each frame's parent, and the width left to it once its drawn children are taken out. */
+function restWidths(flame: FrameColumns): { rest: Float64Array; parentOf: Int32Array } {
+  const rest = flame.w.slice(0, flame.length);
+  const parentOf = new Int32Array(flame.length);
+  const path: number[] = [];
+  for (let i = 0; i < flame.length; i++) {
+    const level = flame.level[i];
+    path.length = level;
+    const p = level > 0 ? path[level - 1] : -1;
+    parentOf[i] = p;
+    if (p >= 0) rest[p] -= flame.w[i];
+    path.push(i);
+  }
+  return { rest, parentOf };
 }

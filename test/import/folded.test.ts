@@ -26,7 +26,7 @@ const expected = JSON.parse(readFileSync(join(SAMPLED, 'expected.json'), 'utf8')
   flame: Parameters<typeof expectFramesLikePython>[1];
 };
 
-const framesOf = (text: string, opts: Partial<Options> = {}): FrameSet => buildFrames(readProfile(Buffer.from(text), 'in.txt'), opts);
+const framesOf = (text: string, opts: Partial<Options> = {}): FrameSet => buildFrames(readProfile(Buffer.from(text), 'in.txt', opts), opts);
 const labels = (fs: FrameSet): string[] => fs.flame.map((f) => fs.funcs[f.func].label);
 
 describe('frame names', () => {
@@ -132,7 +132,7 @@ describe('reading lines', () => {
 
   it('a stack 20,000 frames deep does not overflow anything', () => {
     const deep = Array.from({ length: 20000 }, (_, i) => `f${i}`).join(';') + ' 1\n';
-    const fs = framesOf(deep, { threshold: 0 });
+    const fs = framesOf(deep, { threshold: 0, maxDepth: 20000 });
     expect(fs.flame.length).toBe(20000);
     expect(fs.inverted.length).toBe(20000);
     expect(renderToString(fs, { js: false }).split('<g class="f"').length - 1).toBe(40000);

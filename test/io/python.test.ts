@@ -210,3 +210,92 @@ function pythonExecutable(): string {
 function pyRepr(items: string[]): string {
   return `[${items.map((s) => `'${s}'`).join(', ')}]`;
 }
+
+describe('the program and its children end with us, and behave as under plain python3', () => {
+  /** The Python processes whose command line holds `needle` (not flameprof's Node, whose arguments hold it too). */
+  function running(needle: string): number[] {
+    const r = spawnSync('pgrep', ['-f', needle], { encoding: 'utf8' });
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('python');
+        } catch {
+          return false;
+        }
+      });
+  }
+
+  async function until(what: () => boolean, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (what()) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return what();
+  }
+
+  test('flameprof killed by SIGKILL: the program ends and our temporary folder goes', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'flameprof-tmp-'));
+    const child = spawn(process.execPath, [CLI, '-r', program('sleepy.py'), '-o', join(cwd, 'x.svg')], {
+      cwd,
+      env: { ...ENV, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    expect(running(program('sleepy.py')).length).toBe(1);
+    expect(readdirSync(tmp)).toHaveLength(1);
+    child.kill('SIGKILL');
+    expect(await until(() => running(program('sleepy.py')).length === 0, 8000)).toBe(true);
+    expect(await until(() => readdirSync(tmp).length === 0, 2000)).toBe(true);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('a multiprocessing.Pool program, twenty times: no traceback, its answer, nothing left running', () => {
+    for (let k = 0; k < 20; k++) {
+      const r = flameprof(['-r', program('pool.py'), '-o', join(cwd, `pool-${k}.svg`)]);
+      const out = join(cwd, `pool-${k}.svg`);
+      expect([k, r.status, r.stdout, r.stderr]).toEqual([k, 0, `${[...Array(200).keys()].reduce((a, n) => a + n * n, 0)}\n`, `flameprof: wrote ${out}\n`]);
+    }
+    expect(running(program('pool.py'))).toEqual([]);
+  });
+
+  test('SIGTERM to flameprof ends a program and its pool workers: exit 143, nothing left running', async () => {
+    const child = spawn(process.execPath, [CLI, '-r', program('pool_forever.py'), '-o', join(cwd, 'p.svg')], {
+      cwd,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    expect(running(program('pool_forever.py')).length).toBe(3);
+    const ended = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await ended).toBe(143);
+    expect(stderr).not.toMatch(/Traceback|Terminated/);
+    expect(await until(() => running(program('pool_forever.py')).length === 0, 8000)).toBe(true);
+    expect(existsSync(join(cwd, 'p.svg'))).toBe(true);
+  });
+
+  test('a forked child that outlives the program writes no dump and prints no traceback', () => {
+    const r = flameprof(['-r', program('daemon.py'), '-o', join(cwd, 'd.svg')]);
+    // spawnSync returns once the child, which holds our stderr too, has ended.
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'parent done\n', `flameprof: wrote ${join(cwd, 'd.svg')}\n`]);
+  });
+
+  test('__file__ and traceback paths are what plain python3 gives', () => {
+    const plain = spawnSync('python3', [join('..', 'programs', 'where_am_i.py')], { cwd: join(PROGRAMS, '..', 'sampled'), encoding: 'utf8' });
+    const ours = spawnSync(process.execPath, [CLI, '-r', join('..', 'programs', 'where_am_i.py'), '-o', join(cwd, 'w.svg')], {
+      cwd: join(PROGRAMS, '..', 'sampled'),
+      env: ENV,
+      encoding: 'utf8',
+    });
+    expect(ours.status).toBe(0);
+    expect(ours.stdout).toBe(plain.stdout);
+    // Python 3.9 and later make the script's path absolute (this machine's is 3.11).
+    expect(plain.stdout.split('\n')[0]).toBe(`${join(PROGRAMS, '..', 'sampled')}/../programs/where_am_i.py`);
+  });
+});
