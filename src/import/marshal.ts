@@ -22,6 +22,7 @@ export type PyValue =
   | PyDict
   | PySet
   | PyComplex
+  | PyCode
   | PySingleton;
 
 /** Python 3 `bytes` (type `s`). In Python 2 data `s` is text and decodes to a string. */
@@ -50,6 +51,16 @@ export interface PyComplex {
   readonly type: 'complex';
   readonly real: number;
   readonly imag: number;
+}
+/**
+ * A code object, of which only what names it is kept. The pure-Python `profile` module puts
+ * one in a key: the code that `profile.run` executes.
+ */
+export interface PyCode {
+  readonly type: 'code';
+  readonly filename: string;
+  readonly name: string;
+  readonly firstlineno: number;
 }
 export interface PySingleton {
   readonly type: 'StopIteration' | 'Ellipsis';
@@ -338,10 +349,65 @@ function readTyped(r: Reader, code: number, start: number): PyValue {
       return v as PyValue;
     }
     case 'c':
-      return r.fail('data, found a code object (type "c"), which a profile never holds', start);
+      reserve();
+      return done(readCode(r, start));
     default:
       return r.fail(`a marshal type code, found byte 0x${code.toString(16).padStart(2, '0')}`, start);
   }
+}
+
+/**
+ * How each Python lays out a code object: the int32 fields before its objects, what each of
+ * its objects is (`s` bytes, `t` a tuple, `*` a string), where the file and name are among
+ * them, and how many objects follow the first line number.
+ */
+const CODE_LAYOUTS: ReadonlyArray<{ ints: number; objects: string; filename: number; name: number; after: number }> = [
+  // 3.11 and later: code, consts, names, localsplusnames, localspluskinds, filename, name, qualname
+  { ints: 5, objects: 'sttts***', filename: 5, name: 6, after: 2 },
+  // 3.8 to 3.10: code, consts, names, varnames, freevars, cellvars, filename, name
+  { ints: 6, objects: 'sttttt**', filename: 6, name: 7, after: 1 },
+  // 3.0 to 3.7: the same, without posonlyargcount
+  { ints: 5, objects: 'sttttt**', filename: 6, name: 7, after: 1 },
+  // 2.7
+  { ints: 4, objects: 'sttttt**', filename: 6, name: 7, after: 1 },
+];
+
+/**
+ * A code object, by the first layout its objects fit. Each try starts over from the same
+ * byte, with the reference tables as they were.
+ */
+function readCode(r: Reader, start: number): PyCode {
+  const at = r.pos;
+  const refs = r.refs.length;
+  const interned = r.interned.length;
+  const depth = r.depth;
+  for (const layout of CODE_LAYOUTS) {
+    try {
+      for (let i = 0; i < layout.ints; i++) r.i32('a code object field');
+      const objects: PyValue[] = [];
+      for (const kind of layout.objects) {
+        const v = readObject(r);
+        const fits =
+          kind === '*' ? typeof v === 'string' : kind === 't' ? isTuple(v) : (typeof v === 'object' && v !== null && 'type' in v && v.type === 'bytes') || typeof v === 'string';
+        if (!fits) throw new MarshalError(r.pos, 'not this layout');
+        objects.push(v);
+      }
+      const firstlineno = r.i32('the first line of a code object');
+      for (let i = 0; i < layout.after; i++) readObject(r);
+      return { type: 'code', filename: objects[layout.filename] as string, name: objects[layout.name] as string, firstlineno };
+    } catch (err) {
+      if (!(err instanceof MarshalError)) throw err;
+      r.pos = at;
+      r.refs.length = refs;
+      r.interned.length = interned;
+      r.depth = depth;
+    }
+  }
+  return r.fail('a code object of Python 2.7 or 3', start);
+}
+
+function isTuple(v: PyValue): boolean {
+  return typeof v === 'object' && v !== null && 'type' in v && v.type === 'tuple';
 }
 
 function readLong(r: Reader): number | bigint {
@@ -473,6 +539,8 @@ export function describe(v: PyValue): string {
           return 'bytes';
         case 'complex':
           return 'a complex';
+        case 'code':
+          return 'a code object';
         default:
           return v.type;
       }

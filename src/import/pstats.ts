@@ -147,8 +147,11 @@ function asFuncKey(v: PyValue): FuncKey | undefined {
 function funcKey(v: PyValue, what: string): FuncKey {
   if (isType(v, 'tuple') && v.items.length === 3) {
     const [file, line, name] = v.items;
-    if (typeof file === 'string' && (typeof line === 'number' || typeof line === 'bigint') && typeof name === 'string') {
-      return { file, line: Number(line), name };
+    if (typeof file === 'string' && (typeof line === 'number' || typeof line === 'bigint')) {
+      if (typeof name === 'string') return { file, line: Number(line), name };
+      // The profile module's key for the code profile.run executes: named as pstats prints
+      // it, less the address that changes from run to run.
+      if (isType(name, 'code')) return { file, line: Number(line), name: `<code object ${name.name}, file "${name.filename}", line ${name.firstlineno}>` };
     }
   }
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected a (file, line, name) tuple`);
