@@ -157,9 +157,11 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
     const h = fs + 8;
     const resetW = cells(10, fs) + 16;
     const searchX = 4 + resetW + 8;
-    const searchW = cells(32, fs) + 8;
-    const clearX = searchX + searchW + 8;
     const clearW = cells(5, fs) + 16;
+    // The search box gives up width in a narrow graph, down to 6 characters, so that the
+    // buttons stay inside it.
+    const searchW = Math.max(cells(6, fs) + 8, Math.min(cells(32, fs) + 8, opts.width - searchX - 8 - clearW - 4));
+    const clearX = searchX + searchW + 8;
     const statusX = clearX + clearW + 8;
     const button = (id: string, x: number, w: number, text: string, tip: string): string =>
       `<g id="${id}" class="btn" role="button" tabindex="0"><title>${tip}</title>` +

@@ -337,7 +337,9 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     try {
       re = new RegExp(pattern, /[A-Z]/.test(pattern) ? '' : 'i');
     } catch (e) {
-      setStatus('Invalid regular expression: ' + (e instanceof Error ? e.message : String(e)), true);
+      // The engine's message repeats the words and the pattern: keep only the reason.
+      const why = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+      setStatus('Invalid regular expression: ' + why, true);
       return;
     }
     load();
