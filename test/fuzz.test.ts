@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FlameprofError } from '../src/errors';
 import { estimateFrames } from '../src/frames/estimate';
 import { readPstats } from '../src/import/pstats';
+import { renderToString } from '../src/pipeline';
 import { marshalFields, type Field } from './helpers/marshal-fields';
 import { prng } from './helpers/prng';
 
@@ -22,6 +23,9 @@ const SEED = Number(process.env.FLAMEPROF_FUZZ_SEED ?? 0x5eed_f1a3);
  * case takes well under a millisecond to a few.
  */
 const CASE_MS = 250;
+
+/** An attribute value holding NaN or Infinity. */
+const NON_FINITE_ATTRIBUTE = /="[^"]*(?:NaN|Infinity)[^"]*"/;
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -159,6 +163,7 @@ test(`${CASES} mutated dumps: each loads or throws FlameprofError, and so does t
   const slow: Array<{ case: number; source: string; mutation: string; ms: number }> = [];
   let loaded = 0;
   let estimated = 0;
+  let rendered = 0;
   for (let c = 0; c < CASES; c++) {
     const src = choose();
     const { bytes, what } = mutate(src, rnd);
@@ -168,8 +173,15 @@ test(`${CASES} mutated dumps: each loads or throws FlameprofError, and so does t
       const p = readPstats(bytes);
       loaded++;
       stage = 'estimateFrames';
-      estimateFrames(p, { threshold: rnd() < 0.5 ? 0 : 0.5, maxFrames: 500 });
+      const frames = estimateFrames(p, { threshold: rnd() < 0.5 ? 0 : 0.5, maxFrames: 500 });
       estimated++;
+      // Some of what is drawn is rendered too: no attribute may hold NaN or Infinity.
+      if (estimated % 10 === 0) {
+        stage = 'renderToString';
+        const svg = renderToString(frames, { format: 'svg', js: false });
+        if (NON_FINITE_ATTRIBUTE.test(svg)) throw new Error(`a non-finite attribute: ${NON_FINITE_ATTRIBUTE.exec(svg)![0]}`);
+        rendered++;
+      }
     } catch (err) {
       if (!(err instanceof FlameprofError)) {
         failures.push({ case: c, source: src.name, mutation: what, stage, error: String((err as Error)?.stack ?? err) });
@@ -184,6 +196,7 @@ test(`${CASES} mutated dumps: each loads or throws FlameprofError, and so does t
   // The mutations must not be so destructive that nothing gets past the decoder.
   expect(loaded).toBeGreaterThan(CASES / 20);
   expect(estimated).toBeGreaterThan(0);
+  expect(rendered).toBeGreaterThan(0);
 });
 
 test('the fuzz input is the same on every run (seeded)', () => {
