@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { FlameprofError } from './errors';
 import { estimateFrames } from './frames/estimate';
-import type { FrameSet } from './frames/frame-set';
+import { columnsOf, type FrameSet } from './frames/frame-set';
 import { stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
@@ -58,10 +58,23 @@ export function render(
   }
 }
 
-/** Stop before writing anything when the output would pass --max-output. */
+/**
+ * Stop before writing anything when the output would pass --max-output. A bound from the
+ * frame count, the depth and the longest label settles most graphs; only when it does not
+ * is the output's size worked out frame by frame.
+ */
 function checkSize(frames: FrameSet, opts: Options): void {
-  const size = opts.format === 'log' ? logSize(frames) : opts.format === 'speedscope' ? speedscopeSize(frames) : svgSize(frames);
   const limit = opts.maxOutput * 2 ** 20;
+  const { flame, inverted } = columnsOf(frames);
+  let longest = 0;
+  for (const f of frames.funcs) longest = Math.max(longest, f.label.length + f.key.name.length);
+  // A frame's markup, numbers and (escaped: at most 6 bytes a character) text; the log and
+  // speedscope repeat a path's labels on every line.
+  const perFrame = 2048 + 6 * longest;
+  const depth = Math.max(flame.maxLevel, inverted.maxLevel) + 1;
+  const bound = 65536 + (flame.length + inverted.length) * perFrame * (opts.format === 'svg' ? 1 : depth);
+  if (bound <= limit) return;
+  const size = opts.format === 'log' ? logSize(frames) : opts.format === 'speedscope' ? speedscopeSize(frames) : svgSize(frames);
   if (size > limit) {
     const mb = (n: number): string => `${Math.ceil(n / 2 ** 20)} MB`;
     throw new FlameprofError(
