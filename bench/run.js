@@ -10,6 +10,10 @@
  * --baseline DIR adds rows against another build of flameprof (a checkout after `npm ci`,
  * such as the one `node scripts/compare-outputs.js REV` leaves in the temporary folder).
  *
+ * The Python rows time a ~5 s CPU-bound program (bench/workload.py) plain, under our sampler
+ * (-r --sample, 10 ms) and under cProfile (-r): the sampler's budget is 3 % of slowdown.
+ * They take about two minutes; --only leaves them out.
+ *
  * NODE_EXTRA_CA_CERTS is unset for both sides of every pair: where it is set it adds the
  * same start-up cost to every Node process and would hide ours.
  */
@@ -41,7 +45,7 @@ const out = path.join(scratch, 'out');
 /** Wall milliseconds of one fresh process; throws if it failed. */
 function time(cmd, args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { env, cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
   return ms;
@@ -90,6 +94,13 @@ if (FLAMEPROF04) {
   );
 }
 
+const WORKLOAD = path.join(__dirname, 'workload.py');
+const PY_RUNS = Math.min(RUNS, 5);
+CASES.push(
+  { name: 'python workload, -r --sample', run: ours('-r', WORKLOAD, '--sample', '-o', out), vs: ['python3', [WORKLOAD]], vsName: 'plain python3', budget: 1.03, runs: PY_RUNS },
+  { name: 'python workload, -r (cProfile)', run: ours('-r', WORKLOAD, '-o', out), vs: ['python3', [WORKLOAD]], vsName: 'plain python3', runs: PY_RUNS },
+);
+
 if (BASELINE) {
   for (const threshold of ['0.1', '0.001']) {
     const args = ['--threshold', threshold, '-o', out, SYMPY];
@@ -98,13 +109,13 @@ if (BASELINE) {
 }
 
 let failed = 0;
-console.log(`${RUNS} paired fresh processes per row, medians; NODE_EXTRA_CA_CERTS unset on both sides`);
+console.log(`${RUNS} paired fresh processes per row (${PY_RUNS} for Python), medians; NODE_EXTRA_CA_CERTS unset on both sides`);
 console.log('| case | ours | yardstick | ratio | budget |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 for (const c of CASES) {
   if (ONLY && !ONLY.some((o) => c.name.includes(o) || c.vsName.includes(o))) continue;
   // flameprof 0.4 writes its SVG to stdout: the comparison is with our -o of the same graph.
-  const r = paired(c.run, c.vs);
+  const r = paired(c.run, c.vs, c.runs);
   const verdict = c.budget === undefined ? '' : r.ratio <= c.budget ? `PASS (at most ${c.budget}x)` : `FAIL (at most ${c.budget}x)`;
   if (verdict.startsWith('FAIL')) failed++;
   console.log(`| ${c.name} | ${r.a.toFixed(0)} ms | ${c.vsName} ${r.b.toFixed(0)} ms | ${r.ratio.toFixed(2)}x | ${verdict} |`);

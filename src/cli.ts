@@ -56,6 +56,12 @@ export const FLAGS: readonly Flag[] = [
   { name: 'python', kind: 'string', describe: 'with -r/-m: the Python to run (default: python3)' },
   { name: 'cpu', kind: 'boolean', describe: 'with -r/-m: measure CPU time instead of wall-clock time' },
   { name: 'pstat', kind: 'boolean', describe: 'with -r/-m: keep the cProfile dump beside the output (out.svg -> out.prof)' },
+  { name: 'threads', kind: 'boolean', describe: 'with -r/-m: profile every thread under cProfile, a root each (not only the main one)' },
+  { name: 'sample', kind: 'boolean', describe: "with -r/-m: run under flameprof's sampling profiler instead of cProfile (low overhead, exact stacks)" },
+  { name: 'interval', kind: 'number', min: 1, minInclusive: true, describe: 'with --sample: milliseconds between samples (default 10, at least 1)' },
+  { name: 'wall', kind: 'boolean', describe: 'with --sample: sample wall-clock time (sleeping and waiting too) instead of CPU time' },
+  { name: 'toggle', kind: 'boolean', describe: 'with --sample: start paused; SIGUSR2 to the program turns collection on and off' },
+  { name: 'python-path', kind: 'boolean', describe: 'print the folder to put on PYTHONPATH for the flameprof_py package, and exit' },
   { name: 'debug', kind: 'boolean', describe: 'show stack traces of errors' },
   { name: 'version', kind: 'boolean', describe: 'print the version and exit' },
   { name: 'help', alias: 'h', kind: 'boolean', describe: 'show this help and exit' },
@@ -67,6 +73,7 @@ const EXAMPLES: ReadonlyArray<[string, string]> = [
   ['flameprof --format=log app.prof | flamegraph.pl > out.svg', 'folded stacks for flamegraph.pl'],
   ['flameprof --threshold 0.01 --width 2000 app.prof > app.svg', 'more detail'],
   ['flameprof -r app.py -- --fast in.txt', 'profile app.py (with its arguments); the graph goes to profiles/app-<time>.svg'],
+  ['flameprof -r app.py --sample --wall', 'sample app.py every 10 ms of wall-clock time instead of running it under cProfile'],
 ];
 
 export interface CliIo {
@@ -81,6 +88,7 @@ export interface ParsedArgs {
   out: string | undefined;
   debug: boolean;
   version: boolean;
+  pythonPath: boolean;
   help: boolean;
   /** -r/-m: the program to profile instead of reading inputs. */
   run: RunRequest | undefined;
@@ -93,6 +101,9 @@ export interface RunRequest {
   python: string;
   cpu: boolean;
   pstat: boolean;
+  threads: boolean;
+  /** --sample's settings; undefined for cProfile. */
+  sample: { interval: number; wall: boolean; toggle: boolean } | undefined;
 }
 
 /** Parse and validate argv (without node and script). Throws UsageError. */
@@ -146,6 +157,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     out: out as string | undefined,
     debug: a.debug === true,
     version: a.version === true,
+    pythonPath: a['python-path'] === true,
     help: a.help === true,
   };
 }
@@ -162,11 +174,28 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
   const python = get('python') as string | undefined;
   const cpu = get('cpu') === true;
   const pstat = get('pstat') === true;
+  const threads = get('threads') === true;
+  const sampling = get('sample') === true;
+  const interval = get('interval') as number | undefined;
+  const wall = get('wall') === true;
+  const toggle = get('toggle') === true;
   if (script === undefined && module === undefined) {
-    const stray = python !== undefined ? '--python' : cpu ? '--cpu' : pstat ? '--pstat' : undefined;
+    const stray = [
+      [python !== undefined, '--python'],
+      [cpu, '--cpu'],
+      [pstat, '--pstat'],
+      [threads, '--threads'],
+      [sampling, '--sample'],
+    ].find(([given]) => given)?.[1];
     if (stray) throw new UsageError(`${stray} works only with -r/--run or -m/--module`);
-    return undefined;
   }
+  const samplerFlag = interval !== undefined ? '--interval' : wall ? '--wall' : toggle ? '--toggle' : undefined;
+  if (samplerFlag && !sampling) throw new UsageError(`${samplerFlag} works only with --sample`);
+  if (sampling) {
+    const clash = cpu ? '--cpu (the sampler counts CPU time unless --wall)' : pstat ? '--pstat (the sampler writes no cProfile dump)' : threads ? '--threads (the sampler samples every thread)' : undefined;
+    if (clash) throw new UsageError(`--sample cannot be used with ${clash}`);
+  }
+  if (script === undefined && module === undefined) return undefined;
   if (script !== undefined && module !== undefined) throw new UsageError('-r/--run and -m/--module cannot be used together');
   const flag = script !== undefined ? '-r' : '-m';
   const stray = (a._ as Array<string | number>).map(String);
@@ -182,6 +211,8 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
     python: python ?? runModule().DEFAULT_RUN_OPTIONS.python,
     cpu,
     pstat,
+    threads,
+    sample: sampling ? { interval: (interval ?? 10) / 1000, wall, toggle } : undefined,
   };
 }
 
@@ -249,6 +280,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write((await helpText()) + '\n');
       return 0;
     }
+    if (args.pythonPath) {
+      io.stdout.write(require('node:path').resolve(runModule().PYTHON_PATH) + '\n');
+      return 0;
+    }
     if (args.version) {
       io.stdout.write(version() + '\n');
       return 0;
@@ -289,7 +324,7 @@ function readStdin(io: CliIo): Buffer {
  */
 async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise<number> {
   const { defaultRunOutput, ensureDir, pstatPath, runPython } = runModule();
-  const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args });
+  const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args, threads: run.threads, sample: run.sample });
   const what = 'script' in run.target ? run.target.script : run.target.module;
   if (result.dump === undefined) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.status}`;
@@ -306,7 +341,7 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
       await writeOutput(pstatPath(out), [result.dump]);
       io.stderr.write(`flameprof: wrote ${pstatPath(out)}\n`);
     }
-    const profile = readProfile(result.dump, `profile of ${what}`, 'pstats');
+    const profile = readProfile(result.dump, `profile of ${what}`, { inputFormat: run.sample ? 'folded' : 'pstats', maxDepth: args.options.maxDepth });
     const frames = buildFrames(profile, args.options);
     for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
     const title = 'script' in run.target ? defaultTitle([what]) : what;

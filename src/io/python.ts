@@ -24,6 +24,15 @@ export interface RunOptions {
    * time: time spent sleeping or waiting for I/O then counts for (almost) nothing. Default false.
    */
   cpu: boolean;
+  /**
+   * Run under the sampling profiler instead of cProfile: a sample of every thread's stack each
+   * `interval` seconds of CPU time, or of wall-clock time with `wall`; with `toggle`,
+   * collection starts paused and SIGUSR2 turns it on and off. The dump is then folded stacks.
+   * Default undefined (cProfile).
+   */
+  sample: { readonly interval: number; readonly wall: boolean; readonly toggle: boolean } | undefined;
+  /** Under cProfile, profile every thread (a root each), not only the main one. Default false. */
+  threads: boolean;
   /** The program's arguments, its `sys.argv[1:]`. Default none. */
   args: readonly string[];
   /** Working directory of the program. Default: ours. */
@@ -35,13 +44,21 @@ export interface RunOptions {
 export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
   python: 'python3',
   cpu: false,
+  sample: undefined,
+  threads: false,
   args: [],
   cwd: undefined,
   env: undefined,
 });
 
+/**
+ * The folder holding our Python package `flameprof_py` (what `flameprof --python-path`
+ * prints), beside src/ and dist/ whichever this file was loaded from.
+ */
+export const PYTHON_PATH = join(__dirname, __dirname.endsWith(join('dist', 'io')) || __dirname.endsWith(join('src', 'io')) ? join('..', '..') : '..', 'python');
+
 export interface RunResult {
-  /** The cProfile dump (pstats marshal bytes), or undefined when the program never got to run. */
+  /** The dump (pstats marshal bytes; folded stacks when sampling), or undefined when the program never got to run. */
   dump: Buffer | undefined;
   /** The program's exit code, or null when a signal ended it. */
   exitCode: number | null;
@@ -72,10 +89,19 @@ export const DRIVER = String.raw`
 import sys
 def _flameprof_run():
     import os, runpy, signal, time, cProfile, shutil, threading
-    dump, cpu, mode, target = sys.argv[1:5]
-    args = sys.argv[5:]
+    dump, how, pkgdir, mode, target = sys.argv[1:6]
+    args = sys.argv[6:]
     main_pid = os.getpid()
     orphaned = []
+    # how: 'wall' or 'cpu' (cProfile's clock), 'threads:' before it for every thread, or
+    # 'sample:cpu|wall:SECONDS[:toggle]' for the sampler. The package is imported now and its
+    # folder taken off sys.path again, before the program's own sys.path is set.
+    sys.path.insert(0, pkgdir)
+    try:
+        from flameprof_py.sampler import Collector
+        from flameprof_py.profiling import ThreadProfiles, dump_stats
+    finally:
+        sys.path.remove(pkgdir)
 
     try:
         import fcntl
@@ -96,7 +122,7 @@ def _flameprof_run():
         time.sleep(5)
         os.kill(main_pid, signal.SIGKILL)
     if watched is not None:
-        threading.Thread(target=watch, daemon=True).start()
+        threading.Thread(target=watch, name='flameprof_py:watch', daemon=True).start()
 
     if mode == 'r':
         if not os.path.exists(target):
@@ -147,18 +173,50 @@ def _flameprof_run():
         import pkgutil  # run_path imports it: not the program's time
     except ImportError:
         pass
-    prof = cProfile.Profile(time.process_time) if cpu == '1' else cProfile.Profile()
+    if how.startswith('sample:'):
+        parts = how.split(':')
+        runner_files = ('<string>', getattr(runpy, '__file__', None), '<frozen runpy>')
+        collector = Collector(interval=float(parts[2]), mode=parts[1], skip_outer=runner_files)
+        if len(parts) > 3:
+            # Collection starts paused; SIGUSR2 turns it on and off.
+            def toggle(signum, frame):
+                if collector.running:
+                    collector.stop()
+                else:
+                    collector.start()
+            signal.signal(signal.SIGUSR2, toggle)
+            enable = lambda: None
+        else:
+            enable = collector.start
+        disable = collector.stop
+        save = collector.save
+    else:
+        timer = time.process_time if how.endswith('cpu') else None
+        prof = cProfile.Profile(timer) if timer else cProfile.Profile()
+        if how.startswith('threads:'):
+            threads = ThreadProfiles(timer)
+            def enable():
+                threads.install()
+                prof.enable()
+            def disable():
+                prof.disable()
+                threads.uninstall()
+            save = lambda path: dump_stats(threads.stats(prof, threading.current_thread().name), path)
+        else:
+            enable = prof.enable
+            disable = prof.disable
+            save = prof.dump_stats
     code = 0
     kill_with = None
     try:
-        prof.enable()
+        enable()
         try:
             if mode == 'r':
                 runpy.run_path(target, run_name='__main__')
             else:
                 runpy.run_module(target, run_name='__main__', alter_sys=True)
         finally:
-            prof.disable()
+            disable()
     except SystemExit as e:
         code = e.code
     except Terminated:
@@ -170,11 +228,11 @@ def _flameprof_run():
         report(e)
         code = 1
     finally:
-        prof.disable()
+        disable()
         # A forked process that returns here (a daemon) is not the run; after flameprof died
         # there is nowhere to write.
         if os.getpid() == main_pid and not orphaned:
-            prof.dump_stats(dump + '.tmp')
+            save(dump + '.tmp')
             os.replace(dump + '.tmp', dump)
     if kill_with is not None:
         for f in (sys.stdout, sys.stderr):
@@ -203,7 +261,11 @@ export async function runPython(target: RunTarget, options: Partial<RunOptions> 
   const dir = mkdtempSync(join(tmpdir(), 'flameprof-run-'));
   const dumpPath = join(dir, 'profile.prof');
   try {
-    const { exitCode, signal } = await spawnAndWait(opts, ['-c', DRIVER, dumpPath, opts.cpu ? '1' : '0', mode, what, ...opts.args]);
+    const clock = opts.cpu ? 'cpu' : 'wall';
+    const how = opts.sample
+      ? `sample:${opts.sample.wall ? 'wall' : 'cpu'}:${opts.sample.interval}${opts.sample.toggle ? ':toggle' : ''}`
+      : `${opts.threads ? 'threads:' : ''}${clock}`;
+    const { exitCode, signal } = await spawnAndWait(opts, ['-c', DRIVER, dumpPath, how, PYTHON_PATH, mode, what, ...opts.args]);
     const dump = existsSync(dumpPath) ? readFileSync(dumpPath) : undefined;
     const status = signal !== null ? 128 + (constants.signals[signal] ?? 0) : (exitCode ?? 1);
     return { dump, exitCode, signal, status };
