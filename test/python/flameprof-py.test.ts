@@ -242,3 +242,50 @@ test('with profile(path, cpu=True): the block, in CPU time', () => {
   expect(ct('wall.prof', 'nap')).toBeGreaterThan(0.25);
   expect(ct('block.prof', 'work')).toBeGreaterThan(0);
 });
+
+test('-m MODULE --sample, and -m pytest under cProfile, as python -m runs them', () => {
+  const log = join(dir, 'tool.log');
+  const r = spawnSync(process.execPath, [CLI, '-m', 'runpkg.tool', '--sample', '--wall', '--interval', '1', '--format=log', '-o', log, '--', 'a', 'b'], {
+    cwd: PROGRAMS,
+    env: ENV,
+    encoding: 'utf8',
+  });
+  expect([r.status, r.stdout]).toEqual([0, 'tool __main__ a b\n']);
+  expect(readFileSync(log, 'utf8')).toMatch(/^<thread MainThread>;.*runpkg\/tool\.py:\d+:tool_main/m);
+  const tests = join(dir, 'pytest.log');
+  const t = spawnSync(process.execPath, [CLI, '-m', 'pytest', '--threshold', '0.0001', '--format=log', '-o', tests, '--', '-q', join(PROGRAMS, 'pytests')], {
+    cwd: dir,
+    env: ENV,
+    encoding: 'utf8',
+  });
+  expect(t.status).toBe(0);
+  expect(t.stdout).toMatch(/2 passed/);
+  expect(readFileSync(tests, 'utf8')).toContain(':test_fib');
+});
+
+test('the wsgi entry wraps FLAMEPROF_WSGI_APP; a dump that cannot be written does not break the response', () => {
+  const code = [
+    'import os, sys',
+    'from wsgiref.util import setup_testing_defaults',
+    `sys.path.insert(0, ${JSON.stringify(PROGRAMS)})`,
+    "os.environ['FLAMEPROF_WSGI_APP'] = 'wsgi_app:app'",
+    "os.environ['FLAMEPROF_WSGI_OUT'] = 'entry-dumps'",
+    "os.environ['FLAMEPROF_WSGI_FORMAT'] = '{method}.{url}.prof'",
+    'import flameprof_py',
+    'def call(app, path):',
+    "    env = {'PATH_INFO': path, 'REQUEST_METHOD': 'GET'}",
+    '    setup_testing_defaults(env)',
+    '    seen = []',
+    '    body = b"".join(app(env, lambda status, headers: seen.append(status)))',
+    '    return seen[0], body.decode()',
+    "print(call(flameprof_py.wsgi, '/a/b'))",
+    // A folder that cannot be made: the response still goes out, the failure goes to stderr.
+    "open('blocked', 'w').close()",
+    "print(call(flameprof_py.ProfileMiddleware(__import__('wsgi_app').app, 'blocked/sub'), '/x'))",
+  ].join('\n');
+  const r = python(code);
+  expect(r.status).toBe(0);
+  expect(r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/ \d+\\n/, ''))).toEqual(["('200 OK', 'GET /a/b')", "('200 OK', 'GET /x')"]);
+  expect(readdirSync(join(dir, 'entry-dumps'))).toEqual(['GET.a.b.prof']);
+  expect(r.stderr).toMatch(/^flameprof_py: could not save the profile of a request: /);
+});
