@@ -33,8 +33,8 @@ const flag = (name) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const RUNS = Number(flag('--runs') ?? 15);
-const FLAMEPROF04 = flag('--flameprof04');
-const BASELINE = flag('--baseline');
+const FLAMEPROF04 = flag('--flameprof04') && path.resolve(flag('--flameprof04'));
+const BASELINE = flag('--baseline') && path.resolve(flag('--baseline'));
 const ONLY = flag('--only')?.split(',');
 
 const env = { ...process.env };
