@@ -84,6 +84,7 @@ class ThreadProfiles(object):
         self.timer = timer
         self.profiles = []
         self._lock = threading.Lock()
+        self._warned = False
 
     def install(self):
         threading.setprofile(self._start_in_thread)
@@ -94,9 +95,16 @@ class ThreadProfiles(object):
     def _start_in_thread(self, frame, event, arg):
         sys.setprofile(None)
         p = cProfile.Profile(self.timer) if self.timer else cProfile.Profile()
+        try:
+            p.enable()
+        except ValueError as e:
+            # Python 3.12 and later run cProfile on sys.monitoring, one profiler at a time.
+            if not self._warned:
+                self._warned = True
+                sys.stderr.write("flameprof_py: cannot profile thread %s on its own: %s\n" % (threading.current_thread().name, e))
+            return
         with self._lock:
             self.profiles.append((threading.current_thread().name, p))
-        p.enable()
 
     def stats(self, main_profile, main_name="MainThread"):
         """One pstats dict: the main thread's profile and every thread's, a root each."""
