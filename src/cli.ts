@@ -21,7 +21,7 @@ declare const FLAMEPROF_VERSION: string | undefined;
 interface Flag {
   readonly name: string;
   readonly alias?: string;
-  readonly kind: 'int' | 'number' | 'string' | 'boolean';
+  readonly kind: 'int' | 'number' | 'string' | 'strings' | 'boolean';
   readonly describe: string;
   readonly choices?: readonly string[];
   /** The Options field it sets, if any. */
@@ -47,6 +47,10 @@ export const FLAGS: readonly Flag[] = [
   { name: 'max-frames', kind: 'int', option: 'maxFrames', min: 1, minInclusive: true, describe: 'fail instead of drawing more frames than this' },
   { name: 'max-depth', kind: 'int', option: 'maxDepth', min: 1, minInclusive: true, describe: 'fail at a stack deeper than this many frames' },
   { name: 'max-output', kind: 'number', option: 'maxOutput', min: 0, minInclusive: false, describe: 'fail, before writing, at an output bigger than this many MB' },
+  { name: 'short-paths', kind: 'boolean', option: 'shortPaths', describe: "file names relative to Python's library, site-packages and the current folder" },
+  { name: 'strip', kind: 'strings', option: 'strip', describe: 'cut PREFIX from the start of file names (repeatable)' },
+  { name: 'inverted', kind: 'boolean', describe: 'draw the inverted section (--no-inverted: the flame only)' },
+  { name: 'inverted-only', kind: 'boolean', describe: 'draw the inverted section only (SVG)' },
   { name: 'title', kind: 'string', option: 'title', describe: 'title in the SVG header (default: the input file names)' },
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
@@ -111,11 +115,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const parser = require('yargs-parser') as typeof import('yargs-parser');
   const strings = FLAGS.filter((f) => f.kind !== 'boolean').map((f) => f.name);
+  const arrays = FLAGS.filter((f) => f.kind === 'strings').map((f) => f.name);
   const booleans = FLAGS.filter((f) => f.kind === 'boolean').map((f) => f.name);
   const alias: Record<string, string> = {};
   for (const f of FLAGS) if (f.alias) alias[f.name] = f.alias;
   const res = parser.detailed(argv, {
     string: strings,
+    array: arrays,
     boolean: booleans,
     alias,
     configuration: {
@@ -146,6 +152,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
     const v = a[f.name];
     if (v === undefined || f.option === undefined) continue;
     (options as Record<string, unknown>)[f.option] = flagValue(f, v);
+  }
+  if (a['inverted-only'] === true && a.inverted === false) throw new UsageError('--no-inverted and --inverted-only cannot be used together');
+  if (a['inverted-only'] === true) options.sections = 'inverted';
+  else if (a.inverted === false) options.sections = 'flame';
+  if (options.sections === 'inverted' && (options.format ?? 'svg') !== 'svg') {
+    throw new UsageError(`--inverted-only draws an SVG: the ${options.format} output holds the flame only`);
   }
   const out = a.out === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === 'out')!, a.out);
   const inputs = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
@@ -218,6 +230,11 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
 
 function flagValue(f: Flag, v: unknown): unknown {
   if (f.kind === 'boolean') return v === true;
+  if (f.kind === 'strings') {
+    const values = (Array.isArray(v) ? v : [v]).map(String);
+    if (values.some((x) => x === '')) throw new UsageError(`--${f.name} needs a value`);
+    return values;
+  }
   if (typeof v !== 'string' || (v === '' && f.kind !== 'string')) {
     throw new UsageError(`--${f.name} needs a value`);
   }
@@ -258,7 +275,7 @@ export async function helpText(): Promise<string> {
     const def = f.option ? DEFAULT_OPTIONS[f.option] : undefined;
     y = y.option(f.name, {
       alias: f.alias,
-      type: f.kind === 'int' ? 'number' : f.kind,
+      type: f.kind === 'int' ? 'number' : f.kind === 'strings' ? 'array' : f.kind,
       describe: f.describe,
       choices: f.choices as string[] | undefined,
       default: def === undefined ? undefined : def,

@@ -35,6 +35,16 @@ export interface Options {
    * many megabytes (2^20 bytes). Default 1024.
    */
   maxOutput: number;
+  /**
+   * File names in labels, tooltips and the folded log made short: relative to the
+   * interpreter's library or site-packages (`json/encoder.py`, `sympy/core/function.py`) and
+   * to the current folder. Default false: flameprof's full paths.
+   */
+  shortPaths: boolean;
+  /** Prefixes cut from the start of file names (the first that matches), before shortPaths. Default none. */
+  strip: string[];
+  /** Which sections the SVG draws: 'both' (default), 'flame' (--no-inverted) or 'inverted' (--inverted-only). */
+  sections: Sections;
   /** Title shown in the SVG header. Default: derived from the input file names. */
   title: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
@@ -60,6 +70,8 @@ export interface SvgOptions extends Geometry {
   readonly js: boolean;
 }
 
+export type Sections = 'both' | 'flame' | 'inverted';
+
 export type OutputFormat = 'svg' | 'log' | 'speedscope';
 export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
 
@@ -76,6 +88,9 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   maxFrames: 2000000,
   maxDepth: 10000,
   maxOutput: 1024,
+  shortPaths: false,
+  strip: [],
+  sections: 'both',
   title: undefined,
   js: true,
   inputFormat: 'auto',

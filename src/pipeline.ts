@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { FlameprofError } from './errors';
 import { estimateFrames } from './frames/estimate';
-import { columnsOf, type FrameSet } from './frames/frame-set';
+import { columnsOf, onlySections, type FrameSet } from './frames/frame-set';
+import { shortenPaths } from './frames/paths';
 import { stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
@@ -22,11 +23,12 @@ export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = '
   return mergeProfiles(paths.map((p) => readProfile(readInputFile(p), p, how)));
 }
 
-/** Frames for both sections; see `Options` for threshold and maxFrames. */
+/** Frames for the sections `options.sections` names; see `Options` for the others that apply. */
 export function buildFrames(profile: Profile, options: Partial<Options> = {}): FrameSet {
   const opts = resolveOptions(options);
   const budget = { threshold: opts.threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
-  return profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
+  const frames = profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
+  return onlySections(shortenPaths(frames, opts), opts.sections);
 }
 
 /**
@@ -41,6 +43,9 @@ export function render(
   chunks: ChunkOptions = {},
 ): Iterable<Uint8Array> {
   const opts = resolveOptions(options);
+  if (opts.sections === 'inverted' && opts.format !== 'svg') {
+    throw new FlameprofError(`the ${opts.format} output holds the flame only: it cannot be drawn with the inverted section alone`);
+  }
   checkSize(frames, opts);
   switch (opts.format) {
     case 'log':

@@ -220,6 +220,14 @@ export function columnFrameSet(
   return new ColumnFrameSet(funcs, columns, total, unit, warnings);
 }
 
+/** The frames with one section emptied ('flame': no inverted section; 'inverted': no flame). */
+export function onlySections(frames: FrameSet, which: 'both' | 'flame' | 'inverted'): FrameSet {
+  if (which === 'both') return frames;
+  const { flame, inverted } = columnsOf(frames);
+  const columns = which === 'flame' ? { flame, inverted: new FrameColumns(1) } : { flame: new FrameColumns(1), inverted };
+  return columnFrameSet(frames.funcs, columns, frames.total, frames.unit, frames.warnings);
+}
+
 /** A frame set's columns: its own, or made from its arrays (a hand-made set). */
 export function columnsOf(frames: FrameSet): SectionColumns {
   return frames.columns ?? { flame: FrameColumns.from(frames.flame), inverted: FrameColumns.from(frames.inverted) };
