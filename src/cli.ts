@@ -51,6 +51,9 @@ export const FLAGS: readonly Flag[] = [
   { name: 'strip', kind: 'strings', option: 'strip', describe: 'cut PREFIX from the start of file names (repeatable)' },
   { name: 'inverted', kind: 'boolean', describe: 'draw the inverted section (--no-inverted: the flame only)' },
   { name: 'inverted-only', kind: 'boolean', describe: 'draw the inverted section only (SVG)' },
+  { name: 'minwidth', kind: 'number', option: 'minWidth', min: 0, minInclusive: false, describe: 'hide frames narrower than this many pixels (instead of --threshold)' },
+  { name: 'countname', kind: 'string', option: 'countName', describe: "the unit's word in tooltips (default: s, or samples)" },
+  { name: 'notes', kind: 'string', option: 'notes', describe: "text for the SVG's <metadata>" },
   { name: 'title', kind: 'string', option: 'title', describe: 'title in the SVG header (default: the input file names)' },
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
@@ -153,6 +156,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (v === undefined || f.option === undefined) continue;
     (options as Record<string, unknown>)[f.option] = flagValue(f, v);
   }
+  if (a.minwidth !== undefined && a.threshold !== undefined) throw new UsageError('--minwidth and --threshold cannot be used together');
   if (a['inverted-only'] === true && a.inverted === false) throw new UsageError('--no-inverted and --inverted-only cannot be used together');
   if (a['inverted-only'] === true) options.sections = 'inverted';
   else if (a.inverted === false) options.sections = 'flame';

@@ -45,6 +45,15 @@ export interface Options {
   strip: string[];
   /** Which sections the SVG draws: 'both' (default), 'flame' (--no-inverted) or 'inverted' (--inverted-only). */
   sections: Sections;
+  /**
+   * Frames narrower than this many pixels are not drawn: --threshold in pixels (the
+   * threshold becomes minWidth / width * 100). Default undefined: --threshold decides.
+   */
+  minWidth: number | undefined;
+  /** The word for the unit in tooltips ('s' for pstats dumps, 'samples' for sampled stacks). Default undefined: those. */
+  countName: string | undefined;
+  /** Text kept in the SVG's <metadata> (a note on where the profile came from, say). Default undefined: none. */
+  notes: string | undefined;
   /** Title shown in the SVG header. Default: derived from the input file names. */
   title: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
@@ -68,6 +77,10 @@ export interface SvgOptions extends Geometry {
   readonly title: string;
   /** Embed the interactive script. */
   readonly js: boolean;
+  /** The unit's word in tooltips, instead of 's' or 'samples'. */
+  readonly countName?: string;
+  /** Text for the SVG's <metadata>. */
+  readonly notes?: string;
 }
 
 export type Sections = 'both' | 'flame' | 'inverted';
@@ -91,6 +104,9 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   shortPaths: false,
   strip: [],
   sections: 'both',
+  minWidth: undefined,
+  countName: undefined,
+  notes: undefined,
   title: undefined,
   js: true,
   inputFormat: 'auto',

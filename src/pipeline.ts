@@ -26,7 +26,8 @@ export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = '
 /** Frames for the sections `options.sections` names; see `Options` for the others that apply. */
 export function buildFrames(profile: Profile, options: Partial<Options> = {}): FrameSet {
   const opts = resolveOptions(options);
-  const budget = { threshold: opts.threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
+  const threshold = opts.minWidth === undefined ? opts.threshold : (opts.minWidth / opts.width) * 100;
+  const budget = { threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
   const frames = profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
   return onlySections(shortenPaths(frames, opts), opts.sections);
 }
@@ -53,7 +54,15 @@ export function render(
     case 'svg':
       return renderSvg(
         frames,
-        { width: opts.width, rowHeight: opts.rowHeight, fontSize: opts.fontSize, title: opts.title ?? titleFallback, js: opts.js },
+        {
+          width: opts.width,
+          rowHeight: opts.rowHeight,
+          fontSize: opts.fontSize,
+          title: opts.title ?? titleFallback,
+          js: opts.js,
+          countName: opts.countName,
+          notes: opts.notes,
+        },
         chunks,
       );
     case 'speedscope':

@@ -38,6 +38,7 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   const noteHeight = empty ? opts.rowHeight * 2 : 0;
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
+  const notes = opts.notes === undefined ? '' : `<metadata>${escapeXml(opts.notes)}</metadata>\n`;
 
   const w = new ByteWriter(chunks);
   let out =
@@ -45,6 +46,7 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
     `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${opts.width}" height="${height}" ` +
     `viewBox="0 0 ${opts.width} ${height}" data-total="${frames.total}" data-unit="${unit}" ` +
     `data-row-height="${opts.rowHeight}" data-font-size="${opts.fontSize}">\n` +
+    notes +
     style(opts) +
     headerSvg(frames, opts) +
     `<g id="frames" transform="translate(0,${header})">\n`;
@@ -57,7 +59,8 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   }
   w.text(out);
 
-  const writer = new FrameWriter(frames, opts, layout, unit);
+  // The unit's word goes into tooltips as it is: a word the user gave is escaped first.
+  const writer = new FrameWriter(frames, opts, layout, opts.countName === undefined ? unit : escapeXml(opts.countName));
   primeNumbers();
   primeFrames(writer, columns.flame, columns.inverted);
   for (const section of ['flame', 'inverted'] as const) {
