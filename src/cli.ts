@@ -8,7 +8,7 @@ import { readProfile } from './import/read';
 import { readInputFile } from './io/files';
 import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
-import { DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
+import { COLOR_SCHEMES, DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
 import { buildFrames, defaultTitle, render } from './pipeline';
 
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
@@ -51,6 +51,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'strip', kind: 'strings', option: 'strip', describe: 'cut PREFIX from the start of file names (repeatable)' },
   { name: 'inverted', kind: 'boolean', describe: 'draw the inverted section (--no-inverted: the flame only)' },
   { name: 'inverted-only', kind: 'boolean', describe: 'draw the inverted section only (SVG)' },
+  { name: 'colors', kind: 'string', option: 'colors', choices: COLOR_SCHEMES, describe: 'colour scheme of the SVG' },
   { name: 'minwidth', kind: 'number', option: 'minWidth', min: 0, minInclusive: false, describe: 'hide frames narrower than this many pixels (instead of --threshold)' },
   { name: 'countname', kind: 'string', option: 'countName', describe: "the unit's word in tooltips (default: s, or samples)" },
   { name: 'notes', kind: 'string', option: 'notes', describe: "text for the SVG's <metadata>" },

@@ -54,6 +54,12 @@ export interface Options {
   countName: string | undefined;
   /** Text kept in the SVG's <metadata> (a note on where the profile came from, say). Default undefined: none. */
   notes: string | undefined;
+  /**
+   * The SVG's colours: 'hot' (flameprof's, default), 'python' (by where the code lives: your
+   * code, the standard library, site-packages, built-ins, import machinery), 'aqua', 'blue',
+   * 'green', or 'colorblind' (safe for the common colour-vision deficiencies).
+   */
+  colors: ColorScheme;
   /** Title shown in the SVG header. Default: derived from the input file names. */
   title: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
@@ -79,11 +85,16 @@ export interface SvgOptions extends Geometry {
   readonly js: boolean;
   /** The unit's word in tooltips, instead of 's' or 'samples'. */
   readonly countName?: string;
+  /** The colour scheme (see Options.colors). Default 'hot'. */
+  readonly colors?: ColorScheme;
   /** Text for the SVG's <metadata>. */
   readonly notes?: string;
 }
 
 export type Sections = 'both' | 'flame' | 'inverted';
+
+export type ColorScheme = 'hot' | 'python' | 'aqua' | 'blue' | 'green' | 'colorblind';
+export const COLOR_SCHEMES: readonly ColorScheme[] = ['hot', 'python', 'aqua', 'blue', 'green', 'colorblind'];
 
 export type OutputFormat = 'svg' | 'log' | 'speedscope';
 export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
@@ -104,6 +115,7 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   shortPaths: false,
   strip: [],
   sections: 'both',
+  colors: 'hot',
   minWidth: undefined,
   countName: undefined,
   notes: undefined,

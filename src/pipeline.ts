@@ -61,6 +61,7 @@ export function render(
           title: opts.title ?? titleFallback,
           js: opts.js,
           countName: opts.countName,
+          colors: opts.colors,
           notes: opts.notes,
         },
         chunks,

@@ -1,10 +1,14 @@
 /**
  * Frame fills, as flameprof 0.4 picks them: the colour class chooses the palette and the
  * label's SHA-1 the entry, so that a function keeps its colour across graphs and runs.
+ * Other schemes (--colors) change the palettes, never what a class means: guessed frames
+ * keep a hue of their own.
  */
 import type { FrameColor } from '../frames/frame-set';
+import type { ColorScheme } from '../options';
 
 type RGB = readonly [number, number, number];
+type Palettes = Readonly<Record<FrameColor, readonly RGB[]>>;
 
 /** flameprof's palettes, index 0 first. */
 export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
@@ -41,6 +45,61 @@ export const PALETTES: Readonly<Record<FrameColor, readonly RGB[]>> = {
     [232, 232, 232],
   ],
 };
+
+/** Five tints of one hue, light enough for black labels. */
+const tints = (from: RGB, to: RGB): RGB[] =>
+  [0, 1, 2, 3, 4].map((k) => from.map((c, i) => Math.round(c + ((to[i] - c) * k) / 4)) as unknown as RGB);
+
+const ORANGE = tints([255, 190, 110], [255, 228, 170]);
+const AQUA = tints([115, 215, 230], [175, 238, 250]);
+const BLUE = tints([140, 170, 250], [200, 218, 255]);
+const GREEN = tints([120, 220, 120], [200, 250, 200]);
+const PURPLE = tints([200, 160, 240], [232, 214, 255]);
+const GREY = tints([180, 180, 180], [220, 220, 220]);
+
+/**
+ * The palettes of each scheme. Cool schemes draw guessed frames orange, so that "estimated"
+ * never shares a hue with the rest. colorblind uses the Okabe-Ito hues that the common
+ * colour-vision deficiencies tell apart (sky blue, orange, yellow, grey), each tint with a
+ * contrast of at least 4.5:1 against the black labels.
+ */
+export const SCHEMES: Readonly<Record<Exclude<ColorScheme, 'python'>, Palettes>> = {
+  hot: PALETTES,
+  aqua: { normal: AQUA, guessed: ORANGE, calleeless: PALETTES.calleeless, caller: PALETTES.caller },
+  blue: { normal: BLUE, guessed: ORANGE, calleeless: PALETTES.calleeless, caller: PALETTES.caller },
+  green: { normal: GREEN, guessed: ORANGE, calleeless: PALETTES.calleeless, caller: PALETTES.caller },
+  colorblind: {
+    normal: tints([86, 180, 233], [170, 218, 245]),
+    guessed: tints([230, 159, 0], [245, 200, 110]),
+    calleeless: tints([240, 228, 66], [248, 240, 160]),
+    caller: GREY,
+  },
+};
+
+/** Where a function's code lives, for the python scheme. */
+export type CodePlace = 'yours' | 'stdlib' | 'site-packages' | 'builtin' | 'import';
+
+/** The python scheme's hue for normal frames, by where the code lives (as inferno's python palette). */
+const PLACES: Readonly<Record<CodePlace, readonly RGB[]>> = {
+  yours: ORANGE,
+  stdlib: BLUE,
+  'site-packages': PURPLE,
+  builtin: GREY,
+  import: tints([215, 215, 200], [240, 240, 230]),
+};
+
+export function codePlace(file: string): CodePlace {
+  if (file === '~' || file === '') return 'builtin';
+  if (file.startsWith('<frozen ')) return 'import';
+  if (/[\\/](?:site|dist)-packages[\\/]/.test(file)) return 'site-packages';
+  if (/[\\/][Ll]ib[\\/]python\d+(?:\.\d+)?[\\/]/.test(file)) return 'stdlib';
+  return 'yours';
+}
+
+function palette(scheme: ColorScheme, color: FrameColor, file: string): readonly RGB[] {
+  if (scheme !== 'python') return SCHEMES[scheme][color];
+  return color === 'normal' ? PLACES[codePlace(file)] : PALETTES[color];
+}
 
 /** A palette entry as SVG writes it. */
 export function rgbFill([r, g, b]: RGB): string {
@@ -81,7 +140,10 @@ export class Colorizer {
   /** Where a label falls in any palette, from its hash: one hash per label, not per palette. */
   private readonly shares = new Map<string, number>();
 
-  fill(label: string, color: FrameColor): string {
+  constructor(private readonly scheme: ColorScheme = 'hot') {}
+
+  /** The fill of a frame of class `color` whose function is `label` (in `file`). */
+  fill(label: string, color: FrameColor, file = ''): string {
     let byLabel = this.cache.get(color);
     if (byLabel === undefined) {
       byLabel = new Map();
@@ -89,8 +151,8 @@ export class Colorizer {
     }
     let fill = byLabel.get(label);
     if (fill === undefined) {
-      const palette = PALETTES[color];
-      fill = rgbFill(palette[Math.floor(palette.length * this.share(label))]);
+      const entries = palette(this.scheme, color, file);
+      fill = rgbFill(entries[Math.floor(entries.length * this.share(label))]);
       byLabel.set(label, fill);
     }
     return fill;

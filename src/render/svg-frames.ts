@@ -138,7 +138,7 @@ const G_END_TEXT = fragment('</text></g>\n');
 /** Per frame set being rendered (a render is 100,000s of frames of a few 1,000 functions). */
 export class FrameWriter {
   private readonly funcs: Array<FuncBytes | undefined> = [];
-  private readonly colors = new Colorizer();
+  private readonly colors: Colorizer;
   private readonly fillBytes = new Map<string, Fragment>();
   private readonly box: Box = { x: 0, y: 0, w: 0, rawW: 0 };
   private readonly flameRows: Array<LevelBytes | undefined> = [];
@@ -161,6 +161,7 @@ export class FrameWriter {
     private readonly layout: Layout,
     unit: string,
   ) {
+    this.colors = new Colorizer(opts.colors);
     this.total = frames.total;
     this.samples = frames.unit === 'samples';
     this.details = details(unit);
@@ -263,7 +264,8 @@ export class FrameWriter {
     const fills = text ? fb.fillsText : fb.fills;
     let bytes = fills[c];
     if (bytes === undefined) {
-      bytes = this.fillFragment(this.colors.fill(this.frames.funcs[func].label, FRAME_COLORS[c]), text);
+      const fn = this.frames.funcs[func];
+      bytes = this.fillFragment(this.colors.fill(fn.label, FRAME_COLORS[c], fn.key.file), text);
       fills[c] = bytes;
     }
     return bytes;
