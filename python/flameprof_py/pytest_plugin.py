@@ -21,8 +21,7 @@ class _Plugin(object):
         self.out = out
         self.profiler = cProfile.Profile()
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_setup(self, item):
+    def _profiled(self):
         self.profiler.enable()
         try:
             yield
@@ -30,12 +29,12 @@ class _Plugin(object):
             self.profiler.disable()
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item):
+        yield from self._profiled()
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        self.profiler.enable()
-        try:
-            yield
-        finally:
-            self.profiler.disable()
+        yield from self._profiled()
 
     def pytest_terminal_summary(self, terminalreporter):
         self.profiler.dump_stats(self.out)
