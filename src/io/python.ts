@@ -69,8 +69,9 @@ export interface RunResult {
 }
 
 /**
- * The driver, passed to Python with `-c`. Its arguments: dump path, '1' for CPU time, 'r' or
- * 'm', the script or module, then the program's own arguments.
+ * The driver, passed to Python with `-c`. Its arguments: the dump's path, how to profile (see
+ * `how` in the code), the folder of our Python package, 'r' or 'm', the script or module, then
+ * the program's own arguments.
  *
  * It behaves like `python app.py` / `python -m mod` wherever the program can tell: sys.argv,
  * sys.path[0], `__name__ == '__main__'`, tracebacks without our frames, exit codes (SystemExit
