@@ -18,18 +18,43 @@ function newest(file) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(file).map((f) => newest(path.join(file, f))));
 }
 
-const built = [path.join(root, 'dist/cli.bundle.js'), path.join(root, 'dist/index.d.ts')];
+const built = ['dist/cli.bundle.js', 'dist/index.d.ts', 'dist/report.js'].map((f) => path.join(root, f));
 const sources = ['src', 'package.json', 'tsconfig.json', 'scripts/build.js'].map((f) => path.join(root, f));
 if (process.argv.includes('--if-stale') && built.every((f) => fs.existsSync(f))) {
   const oldest = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
   if (Math.max(...sources.map(newest)) < oldest) process.exit(0);
 }
 
-// Written to a temporary name and renamed, so that tests spawning the CLI never see a
-// half-written file.
+// Each bundle is written to a temporary name and renamed, so that tests spawning the CLI
+// never see a half-written file.
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+
+// The HTML report's page script (src/report/, with d3-force), which render/html.ts inlines
+// into every report. It must hold nothing that ends its <script> element early.
+const report = path.join(root, 'dist/report.js');
+const reportTmp = `${report}.${process.pid}.tmp`;
+require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'src/report/main.ts')],
+  outfile: reportTmp,
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome100',
+  format: 'iife',
+  // The tooltips come from the SVG writer's module, whose colours (never used by the page)
+  // load node:crypto on first use only.
+  external: ['node:crypto'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+if (/<\/script|<!--/i.test(fs.readFileSync(reportTmp, 'utf8'))) {
+  fs.unlinkSync(reportTmp);
+  throw new Error('dist/report.js holds "</script" or "<!--": it cannot be inlined in the report');
+}
+fs.renameSync(reportTmp, report);
+
 const bundle = path.join(root, 'dist/cli.bundle.js');
 const tmp = `${bundle}.${process.pid}.tmp`;
-fs.mkdirSync(path.dirname(bundle), { recursive: true });
 require('esbuild').buildSync({
   entryPoints: [path.join(root, 'src/cli.ts')],
   outfile: tmp,

@@ -161,7 +161,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (a['inverted-only'] === true && a.inverted === false) throw new UsageError('--no-inverted and --inverted-only cannot be used together');
   if (a['inverted-only'] === true) options.sections = 'inverted';
   else if (a.inverted === false) options.sections = 'flame';
-  if (options.sections === 'inverted' && (options.format ?? 'svg') !== 'svg') {
+  if (options.sections === 'inverted' && !['svg', 'html'].includes(options.format ?? 'svg')) {
     throw new UsageError(`--inverted-only draws an SVG: the ${options.format} output holds the flame only`);
   }
   const out = a.out === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === 'out')!, a.out);

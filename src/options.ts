@@ -14,7 +14,10 @@ export interface Options {
    * parent's own time in the log). Default 0.1 (per cent, as in flameprof).
    */
   threshold: number;
-  /** Output format. Default 'svg'. */
+  /**
+   * Output format: 'svg' (default), 'log' (folded stacks), 'speedscope', or 'html' (the
+   * interactive report: flame, icicle, table, sandwich and call graph in one page).
+   */
   format: OutputFormat;
   /** Multiplier applied to seconds in the folded log. Default 1000000 (microseconds). */
   logMult: number;
@@ -96,10 +99,10 @@ export type Sections = 'both' | 'flame' | 'inverted';
 export type ColorScheme = 'hot' | 'python' | 'aqua' | 'blue' | 'green' | 'colorblind';
 export const COLOR_SCHEMES: readonly ColorScheme[] = ['hot', 'python', 'aqua', 'blue', 'green', 'colorblind'];
 
-export type OutputFormat = 'svg' | 'log' | 'speedscope';
+export type OutputFormat = 'svg' | 'log' | 'speedscope' | 'html';
 export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['svg', 'log', 'speedscope'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['svg', 'log', 'speedscope', 'html'];
 export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'pstats', 'folded', 'plop'];
 
 export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({

@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { FlameprofError } from './errors';
 import { estimateFrames } from './frames/estimate';
-import { columnsOf, onlySections, type FrameSet } from './frames/frame-set';
+import { exactStats } from './frames/exact';
+import { columnFrameSet, columnsOf, onlySections, type FrameSet } from './frames/frame-set';
 import { shortenPaths } from './frames/paths';
 import { stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
@@ -14,6 +15,7 @@ import { readInputFile } from './io/files';
 import type { Profile } from './model/profile';
 import { resolveOptions, type InputFormat, type Options } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
+import { htmlSizeBound, renderHtml } from './render/html';
 import { logSize, renderLog } from './render/log';
 import { renderSpeedscope, speedscopeSize } from './render/speedscope';
 import { renderSvg, svgSize } from './render/svg';
@@ -23,12 +25,16 @@ export function loadProfiles(paths: string[], how: InputFormat | ReadOptions = '
   return mergeProfiles(paths.map((p) => readProfile(readInputFile(p), p, how)));
 }
 
-/** Frames for the sections `options.sections` names; see `Options` for the others that apply. */
+/**
+ * Frames for the sections `options.sections` names; see `Options` for the others that apply.
+ * For the 'html' format they carry the profile's exact numbers too (FrameSet.exact).
+ */
 export function buildFrames(profile: Profile, options: Partial<Options> = {}): FrameSet {
   const opts = resolveOptions(options);
   const threshold = opts.minWidth === undefined ? opts.threshold : (opts.minWidth / opts.width) * 100;
   const budget = { threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
-  const frames = profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
+  let frames = profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
+  if (opts.format === 'html') frames = columnFrameSet(frames.funcs, columnsOf(frames), frames.total, frames.unit, frames.warnings, exactStats(profile));
   return onlySections(shortenPaths(frames, opts), opts.sections);
 }
 
@@ -44,7 +50,7 @@ export function render(
   chunks: ChunkOptions = {},
 ): Iterable<Uint8Array> {
   const opts = resolveOptions(options);
-  if (opts.sections === 'inverted' && opts.format !== 'svg') {
+  if (opts.sections === 'inverted' && opts.format !== 'svg' && opts.format !== 'html') {
     throw new FlameprofError(`the ${opts.format} output holds the flame only: it cannot be drawn with the inverted section alone`);
   }
   checkSize(frames, opts);
@@ -68,6 +74,19 @@ export function render(
       );
     case 'speedscope':
       return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
+    case 'html':
+      return renderHtml(
+        frames,
+        {
+          title: opts.title ?? titleFallback,
+          rowHeight: opts.rowHeight,
+          fontSize: opts.fontSize,
+          colors: opts.colors,
+          sections: opts.sections,
+          countName: opts.countName,
+        },
+        chunks,
+      );
     default:
       throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
   }
@@ -80,6 +99,7 @@ export function render(
  */
 function checkSize(frames: FrameSet, opts: Options): void {
   const limit = opts.maxOutput * 2 ** 20;
+  if (opts.format === 'html') return tooBig(opts, htmlSizeBound(frames), limit);
   const { flame, inverted } = columnsOf(frames);
   let longest = 0;
   for (const f of frames.funcs) longest = Math.max(longest, f.label.length + f.key.name.length);
@@ -90,13 +110,16 @@ function checkSize(frames: FrameSet, opts: Options): void {
   const bound = 65536 + (flame.length + inverted.length) * perFrame * (opts.format === 'svg' ? 1 : depth);
   if (bound <= limit) return;
   const size = opts.format === 'log' ? logSize(frames) : opts.format === 'speedscope' ? speedscopeSize(frames) : svgSize(frames);
-  if (size > limit) {
-    const mb = (n: number): string => `${Math.ceil(n / 2 ** 20)} MB`;
-    throw new FlameprofError(
-      `the ${opts.format} output would be about ${mb(size)}, more than --max-output ${opts.maxOutput} (MB); ` +
-        'raise --max-output, or --threshold to draw less',
-    );
-  }
+  tooBig(opts, size, limit);
+}
+
+function tooBig(opts: Options, size: number, limit: number): void {
+  if (size <= limit) return;
+  const mb = (n: number): string => `${Math.ceil(n / 2 ** 20)} MB`;
+  throw new FlameprofError(
+    `the ${opts.format} output would be about ${mb(size)}, more than --max-output ${opts.maxOutput} (MB); ` +
+      'raise --max-output, or --threshold to draw less',
+  );
 }
 
 /** Text chunks as UTF-8 (the speedscope file is built as JSON text). */

@@ -5,6 +5,7 @@
  */
 import { FlameprofError } from '../errors';
 import type { FuncKey } from '../model/profile';
+import type { ExactStats } from './exact';
 
 /** Which palette a frame is drawn from (flameprof's four colour classes). */
 export type FrameColor =
@@ -57,6 +58,11 @@ export interface FrameSet {
    * arrays above are then made from them on first access). Absent from a hand-made set.
    */
   readonly columns?: SectionColumns;
+  /**
+   * The profile's exact per-function and per-edge numbers (./exact.ts), when the frames were
+   * built for the HTML report, which draws its table, sandwich and call graph from them.
+   */
+  readonly exact?: ExactStats;
 }
 
 export interface SectionColumns {
@@ -199,6 +205,7 @@ class ColumnFrameSet implements FrameSet {
     readonly total: number,
     readonly unit: 'seconds' | 'samples',
     readonly warnings: string[],
+    readonly exact?: ExactStats,
   ) {}
 
   get flame(): Frame[] {
@@ -216,8 +223,9 @@ export function columnFrameSet(
   total: number,
   unit: 'seconds' | 'samples',
   warnings: string[],
+  exact?: ExactStats,
 ): FrameSet {
-  return new ColumnFrameSet(funcs, columns, total, unit, warnings);
+  return new ColumnFrameSet(funcs, columns, total, unit, warnings, exact);
 }
 
 /** The frames with one section emptied ('flame': no inverted section; 'inverted': no flame). */
@@ -225,7 +233,7 @@ export function onlySections(frames: FrameSet, which: 'both' | 'flame' | 'invert
   if (which === 'both') return frames;
   const { flame, inverted } = columnsOf(frames);
   const columns = which === 'flame' ? { flame, inverted: new FrameColumns(1) } : { flame: new FrameColumns(1), inverted };
-  return columnFrameSet(frames.funcs, columns, frames.total, frames.unit, frames.warnings);
+  return columnFrameSet(frames.funcs, columns, frames.total, frames.unit, frames.warnings, frames.exact);
 }
 
 /** A frame set's columns: its own, or made from its arrays (a hand-made set). */

@@ -48,5 +48,5 @@ export function shortenPaths(frames: FrameSet, opts: PathOptions): FrameSet {
     // Sampled labels of bare names carry no file: only `file:line:name` labels change.
     return { key, label: f.label === funcLabel(f.key) ? funcLabel(key) : f.label };
   });
-  return columnFrameSet(funcs, columnsOf(frames), frames.total, frames.unit, frames.warnings);
+  return columnFrameSet(funcs, columnsOf(frames), frames.total, frames.unit, frames.warnings, frames.exact);
 }

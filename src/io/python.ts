@@ -315,7 +315,7 @@ export function runName(target: RunTarget): string {
   return (ext ? base.slice(0, -ext.length) : base) || 'script';
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = { svg: '.svg', log: '.log', speedscope: '.speedscope.json' };
+const EXTENSIONS: Readonly<Record<string, string>> = { svg: '.svg', log: '.log', speedscope: '.speedscope.json', html: '.html' };
 
 /**
  * Where a run's graph goes when -o is absent: `profiles/<name>-<YYYYmmdd-HHMMSS><ext>` under

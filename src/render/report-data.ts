@@ -1,0 +1,70 @@
+/**
+ * What the HTML report carries: the frames and the exact numbers, stored once and compactly
+ * (typed arrays as base64, strings in tables), as JSON in the page. This file is the
+ * contract between the writer (./html.ts) and the page's script (src/report/), which
+ * imports its types and decoder.
+ */
+import type { Sections } from '../options';
+
+/** A typed array's bytes, little-endian, as base64. */
+export type B64 = string;
+
+export interface SectionData {
+  readonly n: number;
+  readonly maxLevel: number;
+  /** Int32 */
+  readonly level: B64;
+  /** Int32: index into the functions. */
+  readonly func: B64;
+  /** Uint8: index into FRAME_COLORS. */
+  readonly color: B64;
+  /** Uint8: index into ReportData.fills. */
+  readonly fill: B64;
+  /** Float64, profile units. */
+  readonly x: B64;
+  readonly w: B64;
+  readonly cc: B64;
+  readonly nc: B64;
+  readonly tt: B64;
+  readonly ct: B64;
+}
+
+export interface ReportData {
+  readonly version: 1;
+  readonly title: string;
+  /** 'seconds' for pstats dumps (times estimated below the first level), 'samples' for stacks. */
+  readonly unit: 'seconds' | 'samples';
+  /** The unit's word in tooltips. */
+  readonly unitWord: string;
+  /** What 100 % of the flame is. */
+  readonly total: number;
+  readonly rowHeight: number;
+  readonly fontSize: number;
+  readonly sections: Sections;
+  /** Distinct file names. */
+  readonly files: readonly string[];
+  /** Per function: index into files, line, name. */
+  readonly funcFile: readonly number[];
+  readonly funcLine: readonly number[];
+  readonly funcName: readonly string[];
+  /** The fills frames use (`rgb(...)`), by index. */
+  readonly fills: readonly string[];
+  readonly flame: SectionData;
+  readonly inverted: SectionData;
+  /** Per function (Float64 each): primitive calls, calls, own, cumulative. */
+  readonly exact: { readonly cc: B64; readonly nc: B64; readonly tt: B64; readonly ct: B64 };
+  /** Per edge: caller and callee (Int32), then Float64 timings. */
+  readonly edges: {
+    readonly n: number;
+    readonly caller: B64;
+    readonly callee: B64;
+    readonly cc: B64;
+    readonly nc: B64;
+    readonly tt: B64;
+    readonly ct: B64;
+  };
+  readonly warnings: readonly string[];
+}
+
+/** The id of the `<script type="application/json">` that holds the data. */
+export const DATA_ID = 'flameprof-data';
