@@ -14,6 +14,9 @@
  * (-r --sample, 10 ms) and under cProfile (-r): the sampler's budget is 3 % of slowdown.
  * They take about two minutes; --only leaves them out.
  *
+ * The browser rows (bench/browser.js) time the HTML report and the SVG of ~155,000 frames in
+ * headless Chromium: load, zoom and search (--only browser for those alone).
+ *
  * NODE_EXTRA_CA_CERTS is unset for both sides of every pair: where it is set it adds the
  * same start-up cost to every Node process and would hide ours.
  */
@@ -120,5 +123,11 @@ for (const c of CASES) {
   if (verdict.startsWith('FAIL')) failed++;
   console.log(`| ${c.name} | ${r.a.toFixed(0)} ms | ${c.vsName} ${r.b.toFixed(0)} ms | ${r.ratio.toFixed(2)}x | ${verdict} |`);
 }
-fs.rmSync(scratch, { recursive: true, force: true });
-process.exitCode = failed === 0 ? 0 : 1;
+
+(async () => {
+  if (!ONLY || ONLY.includes('browser')) {
+    failed += await require('./browser').runBrowserBench({ cli, node, env, scratch, input: SYMPY });
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+  process.exitCode = failed === 0 ? 0 : 1;
+})();

@@ -28,6 +28,8 @@ export { readInputFile } from './io/files';
 export { loadProfiles, buildFrames, render, renderToString, defaultTitle } from './pipeline';
 export type { ChunkOptions } from './render/bytes';
 export { renderSvg } from './render/svg';
+export { renderHtml, type HtmlOptions } from './render/html';
+export { exactStats, type ExactStats } from './frames/exact';
 export { renderLog } from './render/log';
 export { renderSpeedscope, SPEEDSCOPE_SCHEMA_URL, type SpeedscopeOptions } from './render/speedscope';
 export { runPython, DEFAULT_RUN_OPTIONS, type RunOptions, type RunResult, type RunTarget } from './io/python';

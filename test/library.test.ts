@@ -38,3 +38,13 @@ test('the package ships type declarations for its entry point', () => {
     expect(dts).toMatch(new RegExp(`\\b${name}\\b`));
   }
 });
+
+test('the built library writes the HTML report, its page script found beside it in dist/', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require(ROOT) as typeof import('../src/index');
+  const profile = lib.loadProfiles([join(ROOT, 'test/fixtures/sample-py3.prof')]);
+  const html = lib.renderToString(lib.buildFrames(profile, { format: 'html' }), { format: 'html', title: 'lib' });
+  const script = readFileSync(join(ROOT, 'dist/report.js'), 'utf8');
+  expect(html).toContain(`<script>${script}</script>`);
+  expect(lib.exactStats(profile).tt.length).toBe(8);
+});

@@ -5,7 +5,7 @@
  * cumulative time) are left out; the user sets it. Drag a circle to move it, drag the
  * background to pan, the wheel to zoom; hover for the numbers, click for the sandwich.
  */
-import { forceCenter, forceCollide, forceLink, forceManyBody, forceSimulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import type { Report } from './data';
 import { HIGHLIGHT } from './flame-view';
 
@@ -177,15 +177,34 @@ export class GraphView {
     }
     const sim = forceSimulation<Node>(this.nodes)
       .force('link', forceLink<Node, Link>(this.links).distance((l) => (l.source as Node).r + (l.target as Node).r + 40))
-      .force('charge', forceManyBody<Node>().strength(-120))
+      .force('charge', forceManyBody<Node>().strength(-80).distanceMax(400))
       .force('collide', forceCollide<Node>((n) => n.r + 3))
-      .force('center', forceCenter(w / 2, h / 2))
+      // Gravity towards the middle keeps the pieces that no edge joins from drifting off.
+      .force('x', forceX<Node>(w / 2).strength(0.06))
+      .force('y', forceY<Node>(h / 2).strength(0.06))
       .stop();
     // Settled before the first picture: a graph that swims while one reads it is no use.
     sim.tick(Math.min(300, Math.ceil(60000 / Math.max(1, this.nodes.length))));
     sim.on('tick', () => this.place());
     this.simulation = sim;
     this.place();
+    this.fit(w, h);
+  }
+
+  /** Scale and move the picture so that every node is in view. */
+  private fit(w: number, h: number): void {
+    if (this.nodes.length === 0) return;
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const n of this.nodes) {
+      x0 = Math.min(x0, n.x! - n.r);
+      y0 = Math.min(y0, n.y! - n.r);
+      // Room for the label on the right.
+      x1 = Math.max(x1, n.x! + n.r + 120);
+      y1 = Math.max(y1, n.y! + n.r);
+    }
+    const k = Math.min(1.5, (w - 20) / (x1 - x0), (h - 20) / (y1 - y0));
+    this.view = { k, x: (w - k * (x0 + x1)) / 2, y: (h - k * (y0 + y1)) / 2 };
+    this.apply();
   }
 
   private place(): void {
