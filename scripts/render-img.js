@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const SAMPLES = ['pipeline', 'recursive', 'shared'];
+const SAMPLES = ['pipeline', 'shared'];
 
 execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { cwd: root, stdio: 'inherit' });
 fs.mkdirSync(path.join(root, 'img'), { recursive: true });

@@ -348,6 +348,26 @@ describe('--format=html in Chromium', () => {
       }
     }
     expect(new URL(page.url()).hash).toContain('min=0.05');
+    // Drag moves a node; the wheel zooms and a drag on the background pans.
+    const node = page.locator('svg.graph circle.node').nth(2);
+    const before = await node.boundingBox();
+    await page.mouse.move(before!.x + before!.width / 2, before!.y + before!.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(before!.x + 80, before!.y + 60, { steps: 5 });
+    await page.mouse.up();
+    const after = await node.boundingBox();
+    expect(Math.hypot(after!.x - before!.x, after!.y - before!.y)).toBeGreaterThan(40);
+    const transform = () => page.getAttribute('svg.graph > g', 'transform');
+    const t0 = await transform();
+    await page.mouse.move(640, 500);
+    await page.mouse.wheel(0, -300);
+    const t1 = await transform();
+    expect(t1).not.toBe(t0);
+    await page.mouse.move(20, 880);
+    await page.mouse.down();
+    await page.mouse.move(120, 860, { steps: 3 });
+    await page.mouse.up();
+    expect(await transform()).not.toBe(t1);
     // Hover gives the numbers; a click opens the sandwich.
     const circle = page.locator('svg.graph circle.node').first();
     const fn = Number(await circle.getAttribute('data-fn'));
