@@ -37,7 +37,7 @@ interface Flag {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 export const FLAGS: readonly Flag[] = [
-  { name: 'width', kind: 'int', option: 'width', min: 1, minInclusive: true, describe: 'width of the graph in pixels' },
+  { name: 'width', kind: 'int', option: 'width', min: 1, minInclusive: true, describe: 'width of the graph in pixels (100%: fill the window)' },
   { name: 'row-height', kind: 'int', option: 'rowHeight', min: 1, minInclusive: true, describe: 'height of a row of frames in pixels' },
   { name: 'font-size', kind: 'int', option: 'fontSize', min: 1, minInclusive: true, describe: 'label font size in pixels' },
   { name: 'threshold', kind: 'number', option: 'threshold', min: 0, minInclusive: true, max: 100, describe: 'hide frames narrower than this per cent of the total' },
@@ -51,11 +51,16 @@ export const FLAGS: readonly Flag[] = [
   { name: 'strip', kind: 'strings', option: 'strip', describe: 'cut PREFIX from the start of file names (repeatable)' },
   { name: 'inverted', kind: 'boolean', describe: 'draw the inverted section (--no-inverted: the flame only)' },
   { name: 'inverted-only', kind: 'boolean', describe: 'draw the inverted section only (SVG)' },
+  { name: 'hide', kind: 'strings', option: 'hide', describe: 'leave out frames whose file:line:name matches REGEX, their time going to the caller (repeatable)' },
+  { name: 'focus', kind: 'string', option: 'focus', describe: 'draw only the stacks through a function matching REGEX, from there' },
+  { name: 'reverse', kind: 'boolean', option: 'reverse', describe: 'merge stacks from the innermost frame' },
+  { name: 'icicle', kind: 'boolean', option: 'icicle', describe: 'draw the flame with its root at the top' },
   { name: 'colors', kind: 'string', option: 'colors', choices: COLOR_SCHEMES, describe: 'colour scheme of the SVG' },
   { name: 'minwidth', kind: 'number', option: 'minWidth', min: 0, minInclusive: false, describe: 'hide frames narrower than this many pixels (instead of --threshold)' },
   { name: 'countname', kind: 'string', option: 'countName', describe: "the unit's word in tooltips (default: s, or samples)" },
   { name: 'notes', kind: 'string', option: 'notes', describe: "text for the SVG's <metadata>" },
   { name: 'title', kind: 'string', option: 'title', describe: 'title in the SVG header (default: the input file names)' },
+  { name: 'subtitle', kind: 'string', option: 'subtitle', describe: 'a second line under the title' },
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
@@ -119,19 +124,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const parser = require('yargs-parser') as typeof import('yargs-parser');
   const strings = FLAGS.filter((f) => f.kind !== 'boolean').map((f) => f.name);
-  const arrays = FLAGS.filter((f) => f.kind === 'strings').map((f) => f.name);
   const booleans = FLAGS.filter((f) => f.kind === 'boolean').map((f) => f.name);
   const alias: Record<string, string> = {};
   for (const f of FLAGS) if (f.alias) alias[f.name] = f.alias;
   const res = parser.detailed(argv, {
     string: strings,
-    array: arrays,
     boolean: booleans,
     alias,
     configuration: {
       'camel-case-expansion': false,
       'dot-notation': false,
-      'duplicate-arguments-array': false,
+      // Repeatable flags (--strip, --hide) collect every value; the others keep the last.
+      // (Declaring them as arrays instead would swallow the profile names after them.)
+      'duplicate-arguments-array': true,
       'parse-numbers': false,
       'parse-positional-numbers': false,
       'boolean-negation': true,
@@ -150,13 +155,30 @@ export function parseArgs(argv: string[]): ParsedArgs {
   for (const key of Object.keys(a)) {
     if (!known.has(key)) throw new UsageError(`unknown option ${key.length === 1 ? '-' : '--'}${key}`);
   }
+  // A flag given twice keeps its last value, unless it is repeatable.
+  for (const f of FLAGS) if (f.kind !== 'strings' && Array.isArray(a[f.name])) a[f.name] = (a[f.name] as unknown[]).at(-1);
 
   const options: Partial<Options> = {};
+  // --width 100%: a fluid SVG, laid out at the default width and scaled to its window.
+  if (a.width === '100%') {
+    options.fluid = true;
+    delete a.width;
+  }
   for (const f of FLAGS) {
     const v = a[f.name];
     if (v === undefined || f.option === undefined) continue;
     (options as Record<string, unknown>)[f.option] = flagValue(f, v);
   }
+  for (const [flag, sources] of [['hide', options.hide ?? []], ['focus', options.focus === undefined ? [] : [options.focus]]] as const) {
+    for (const source of sources) {
+      try {
+        new RegExp(source);
+      } catch (err) {
+        throw new UsageError(`--${flag} '${source}' is not a regular expression: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`);
+      }
+    }
+  }
+  if (options.minWidth !== undefined && options.fluid) throw new UsageError('--minwidth needs a width in pixels, not --width 100%');
   if (a.minwidth !== undefined && a.threshold !== undefined) throw new UsageError('--minwidth and --threshold cannot be used together');
   if (a['inverted-only'] === true && a.inverted === false) throw new UsageError('--no-inverted and --inverted-only cannot be used together');
   if (a['inverted-only'] === true) options.sections = 'inverted';

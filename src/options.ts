@@ -5,6 +5,11 @@
 export interface Options {
   /** Width of the graph in pixels. Default 1200. */
   width: number;
+  /**
+   * The SVG fills the width of its window (`--width 100%`), drawn at `width` pixels and
+   * scaled. Default false.
+   */
+  fluid: boolean;
   /** Height of one row of frames in pixels. Default 24. */
   rowHeight: number;
   /** Label font size in pixels. Default 12. */
@@ -49,6 +54,21 @@ export interface Options {
   /** Which sections the SVG draws: 'both' (default), 'flame' (--no-inverted) or 'inverted' (--inverted-only). */
   sections: Sections;
   /**
+   * Regular expressions (JavaScript's, case-sensitive) matched against `file:line:name`:
+   * matching frames are left out, their time going to their caller, as if inlined. Default none.
+   */
+  hide: string[];
+  /**
+   * A regular expression: only the stacks through a matching function are drawn, each from
+   * its outermost match, which becomes a root. Nothing matching is an error. Default undefined.
+   * With hide and reverse it works on whole stacks: a pstats dump's are the estimator's.
+   */
+  focus: string | undefined;
+  /** Stacks merged from the innermost frame, as flamegraph.pl's --reverse. Default false. */
+  reverse: boolean;
+  /** The flame drawn root at the top (flamegraph.pl's --inverted); the report opens on its icicle. Default false. */
+  icicle: boolean;
+  /**
    * Frames narrower than this many pixels are not drawn: --threshold in pixels (the
    * threshold becomes minWidth / width * 100). Default undefined: --threshold decides.
    */
@@ -65,6 +85,8 @@ export interface Options {
   colors: ColorScheme;
   /** Title shown in the SVG header. Default: derived from the input file names. */
   title: string | undefined;
+  /** A second line under the title. Default undefined: none. */
+  subtitle: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
   js: boolean;
   /** How to read the input. Default 'auto' (detected from the content). */
@@ -76,6 +98,8 @@ export interface Options {
 /** The SVG's geometry: what flameprof's --width, --row-height and --font-size set. */
 export interface Geometry {
   readonly width: number;
+  /** The flame grows down from the top (--icicle). */
+  readonly icicle?: boolean;
   readonly rowHeight: number;
   readonly fontSize: number;
 }
@@ -92,6 +116,10 @@ export interface SvgOptions extends Geometry {
   readonly colors?: ColorScheme;
   /** Text for the SVG's <metadata>. */
   readonly notes?: string;
+  /** A line under the title. */
+  readonly subtitle?: string;
+  /** Scale to the window's width (see Options.fluid). */
+  readonly fluid?: boolean;
 }
 
 export type Sections = 'both' | 'flame' | 'inverted';
@@ -107,6 +135,7 @@ export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'pstats', 'folded'
 
 export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   width: 1200,
+  fluid: false,
   rowHeight: 24,
   fontSize: 12,
   threshold: 0.1,
@@ -118,11 +147,16 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   shortPaths: false,
   strip: [],
   sections: 'both',
+  hide: [],
+  focus: undefined,
+  reverse: false,
+  icicle: false,
   colors: 'hot',
   minWidth: undefined,
   countName: undefined,
   notes: undefined,
   title: undefined,
+  subtitle: undefined,
   js: true,
   inputFormat: 'auto',
   skipBadLines: false,

@@ -6,13 +6,14 @@ import { basename } from 'node:path';
 import { FlameprofError } from './errors';
 import { estimateFrames } from './frames/estimate';
 import { exactStats } from './frames/exact';
-import { columnFrameSet, columnsOf, onlySections, type FrameSet } from './frames/frame-set';
+import { columnsOf, onlySections, withParts, type FrameSet } from './frames/frame-set';
 import { shortenPaths } from './frames/paths';
-import { stackFrames } from './frames/stacks';
+import { flameStacks, selects, selectStacks, type Selection } from './frames/select';
+import { sampledLabel, stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
 import { readInputFile } from './io/files';
-import type { Profile } from './model/profile';
+import { funcLabel, type Profile } from './model/profile';
 import { resolveOptions, type InputFormat, type Options } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
 import { htmlSizeBound, renderHtml } from './render/html';
@@ -33,9 +34,56 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   const opts = resolveOptions(options);
   const threshold = opts.minWidth === undefined ? opts.threshold : (opts.minWidth / opts.width) * 100;
   const budget = { threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
-  let frames = profile.kind === 'callgraph' ? estimateFrames(profile, budget) : stackFrames(profile, budget);
-  if (opts.format === 'html') frames = columnFrameSet(frames.funcs, columnsOf(frames), frames.total, frames.unit, frames.warnings, exactStats(profile));
+  const sel = selection(opts);
+  let frames = selects(sel)
+    ? selectedFrames(profile, sel, budget)
+    : profile.kind === 'callgraph'
+      ? estimateFrames(profile, budget)
+      : stackFrames(profile, budget);
+  if (opts.format === 'html') frames = withParts(frames, { exact: exactStats(profile) });
   return onlySections(shortenPaths(frames, opts), opts.sections);
+}
+
+/** --hide, --focus and --reverse, compiled. */
+function selection(opts: Options): Selection {
+  const compile = (flag: string, source: string): RegExp => {
+    try {
+      return new RegExp(source);
+    } catch (err) {
+      throw new FlameprofError(`${flag} '${source}' is not a regular expression: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`);
+    }
+  };
+  return {
+    hide: opts.hide.map((h) => compile('--hide', h)),
+    focus: opts.focus === undefined ? undefined : compile('--focus', opts.focus),
+    reverse: opts.reverse,
+  };
+}
+
+/**
+ * The frames of the selected stacks: a sampled profile's own, or a pstats dump's estimated
+ * ones (its flame's paths, drawn ten times finer than asked so that a focused part keeps
+ * its detail), merged again.
+ */
+function selectedFrames(profile: Profile, sel: Selection, budget: { threshold: number; maxFrames: number; maxDepth: number }): FrameSet {
+  const callgraph = profile.kind === 'callgraph';
+  const estimated = callgraph ? estimateFrames(profile, { ...budget, threshold: budget.threshold / 10 }) : undefined;
+  const stacks = estimated === undefined ? (profile as Extract<Profile, { kind: 'sampled' }>) : flameStacks(estimated);
+  const chosen = selectStacks(stacks, sel, callgraph ? undefined : sampledLabel);
+  if (sel.focus !== undefined && chosen.focused.length === 0) {
+    throw new FlameprofError(`--focus '${sel.focus.source}' matches no function on any stack of the profile`);
+  }
+  const frames = stackFrames(chosen.profile, { ...budget, unit: callgraph ? 'seconds' : 'samples' });
+  if (callgraph && sel.focus !== undefined && profile.kind === 'callgraph') {
+    // The estimate can be far from the dump's own numbers: say both.
+    const exact = chosen.focused.map((f) => `${funcLabel(profile.functions[f].key)} ${Number(profile.functions[f].stat.ct.toPrecision(6))} s`).join(', ');
+    frames.warnings.push(
+      `--focus on a cProfile dump draws the estimator's stacks (${Number(frames.total.toPrecision(6))} s here); ` +
+        `by the dump's exact cumulative times: ${exact}`,
+    );
+  }
+  if (estimated !== undefined) frames.warnings.unshift(...estimated.warnings);
+  return frames;
 }
 
 /**
@@ -64,7 +112,10 @@ export function render(
           width: opts.width,
           rowHeight: opts.rowHeight,
           fontSize: opts.fontSize,
+          icicle: opts.icicle,
           title: opts.title ?? titleFallback,
+          subtitle: opts.subtitle,
+          fluid: opts.fluid,
           js: opts.js,
           countName: opts.countName,
           colors: opts.colors,
@@ -79,6 +130,8 @@ export function render(
         frames,
         {
           title: opts.title ?? titleFallback,
+          subtitle: opts.subtitle,
+          icicle: opts.icicle,
           rowHeight: opts.rowHeight,
           fontSize: opts.fontSize,
           colors: opts.colors,

@@ -110,3 +110,117 @@ describe('--colors', () => {
     expect([r.status, r.stderr]).toEqual([2, "flameprof: --colors must be one of hot, python, aqua, blue, green, colorblind, got 'rainbow' (see 'flameprof --help')\n"]);
   });
 });
+
+describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () => {
+  const PLOP = join(__dirname, 'fixtures', 'sampled', 'plopload.flame');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  /** A folded text as stack -> count (plop's stray `None 1` line is no stack). */
+  const folded = (text: string): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      if (line === '' || line === 'None 1') continue;
+      const at = line.lastIndexOf(' ');
+      out.set(line.slice(0, at), (out.get(line.slice(0, at)) ?? 0) + Number(line.slice(at + 1)));
+    }
+    return out;
+  };
+  /** plop's `name (file:line)` frames as our log writes them: `file:line:name`. */
+  const ours = (frame: string): string => frame.replace(/^(.*) \((.*):(\d+)\)$/, '$2:$3:$1');
+  /** The input's stacks, each changed by `f` (undefined: dropped), merged. */
+  const expectedStacks = (f: (frames: string[]) => string[] | undefined): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const [stack, n] of folded(readFileSync(PLOP, 'utf8'))) {
+      const frames = f(stack.split(';').map(ours));
+      if (frames === undefined || frames.length === 0) continue;
+      out.set(frames.join(';'), (out.get(frames.join(';')) ?? 0) + n);
+    }
+    return out;
+  };
+  /** Our log's lines are frames, each with its own samples: the stacks are the lines with a count. */
+  const logStacks = (text: string): Map<string, number> => new Map([...folded(text)].filter(([, n]) => n > 0));
+  const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+  test('--hide on sampled stacks: the frames are gone, their samples with their callers', () => {
+    const r = cli('--hide', 'json/', '--hide', 'frozen runpy', '--format=log', '--threshold', '0', PLOP);
+    expect(r.status).toBe(0);
+    const want = expectedStacks((fs) => fs.filter((x) => !/json\/|frozen runpy/.test(x)));
+    expect(logStacks(r.stdout)).toEqual(want);
+  });
+
+  test('--focus on sampled stacks: only stacks through the function, each from its outermost match', () => {
+    const r = cli('--focus', ':(encode|loads)$', '--format=log', '--threshold', '0', PLOP);
+    expect(r.status).toBe(0);
+    const want = expectedStacks((fs) => {
+      const at = fs.findIndex((x) => /:(encode|loads)$/.test(x));
+      return at < 0 ? undefined : fs.slice(at);
+    });
+    expect(logStacks(r.stdout)).toEqual(want);
+    expect([...want.keys()].every((s) => /^[^;]*:(encode|loads);?/.test(s))).toBe(true);
+    const none = cli('--focus', 'no_such_function', PLOP);
+    expect([none.status, none.stderr]).toEqual([1, "flameprof: --focus 'no_such_function' matches no function on any stack of the profile\n"]);
+    const bad = cli('--focus', 'a(', PLOP);
+    expect([bad.status, bad.stderr]).toEqual([2, "flameprof: --focus 'a(' is not a regular expression: Unterminated group (see 'flameprof --help')\n"]);
+  });
+
+  test('--reverse: the stacks merged from their innermost frame', () => {
+    const r = cli('--reverse', '--format=log', '--threshold', '0', PLOP);
+    expect(logStacks(r.stdout)).toEqual(expectedStacks((fs) => [...fs].reverse()));
+    // The flame's roots are now the functions that did the work.
+    const frames = buildFrames(readProfile(readFileSync(PLOP), PLOP), { reverse: true, threshold: 0 });
+    const roots = new Set(frames.flame.filter((f) => f.level === 0).map((f) => frames.funcs[f.func].label));
+    expect(roots).toContain('/usr/lib/python3.11/json/encoder.py:258:iterencode');
+  });
+
+  test('on a cProfile dump --hide and --focus keep the totals of the estimated stacks, and say what is exact', () => {
+    // The estimated stacks they start from: the flame's paths at a tenth of the threshold.
+    const plain = buildFrames(profile, { threshold: 0.01 });
+    const funcs = plain.funcs.map((f) => f.label);
+    let all = 0;
+    let through = 0;
+    const path: string[] = [];
+    for (const f of plain.flame) {
+      path.length = f.level;
+      path.push(funcs[f.func]);
+      all += f.self;
+      if (path.some((l) => /:_tokenize$/.test(l))) through += f.self;
+    }
+    const hidden = cli('--hide', 'tokenize', '--format=log', '--threshold', '0.1', TEXTPROC);
+    expect(hidden.status).toBe(0);
+    expect(hidden.stdout).not.toMatch(/tokenize/);
+    expect(buildFrames(profile, { hide: ['tokenize'] }).total).toBeCloseTo(all, 9);
+    const focus = cli('--focus', ':_tokenize$', '--format=log', '--threshold', '0.1', TEXTPROC);
+    expect(focus.status).toBe(0);
+    expect(buildFrames(profile, { focus: ':_tokenize$' }).total).toBeCloseTo(through, 9);
+    expect(through).toBeGreaterThan(0);
+    expect(through).toBeLessThan(all);
+    expect(focus.stdout.split('\n').filter(Boolean).every((l) => /^[^;]*:_tokenize[; ]/.test(l))).toBe(true);
+    const ct = (profile as { functions: Array<{ key: { name: string }; stat: { ct: number } }> }).functions.find((f) => f.key.name === '_tokenize')!.stat.ct;
+    expect(focus.stderr).toContain(`by the dump's exact cumulative times: `);
+    expect(focus.stderr).toContain(`:_tokenize ${Number(ct.toPrecision(6))} s`);
+    // The header says the widths are the estimator's stacks, and no frame is called exact-by-call-count.
+    const svg = cli('--focus', ':_tokenize$', TEXTPROC).stdout;
+    expect(svg).toContain('width = time on the estimated stacks');
+    expect(readOurSvg(svg).frames.every((f) => !/ calls?[ ,]/.test(f.title))).toBe(true);
+  });
+
+  test('--icicle: the root on the top row and each level one row further down', () => {
+    const frames = buildFrames(profile);
+    const down = readOurSvg(renderToString(frames, { icicle: true }));
+    const up = readOurSvg(renderToString(frames));
+    const flame = frames.flame;
+    const top = Math.min(...down.frames.slice(0, flame.length).map((f) => f.y));
+    flame.forEach((f, i) => {
+      expect(down.frames[i].y).toBe(top + f.level * 24);
+      expect([down.frames[i].x, down.frames[i].width]).toEqual([up.frames[i].x, up.frames[i].width]);
+    });
+  });
+
+  test('--subtitle: a line under the title, escaped, and the graph one row lower', () => {
+    const frames = buildFrames(profile);
+    const plain = renderToString(frames);
+    const sub = renderToString(frames, { subtitle: 'nightly <run> & "x"' });
+    expect(sub).toContain('>nightly &lt;run&gt; &amp; &quot;x&quot;</text>');
+    const shift = (svg: string) => Number(/<g id="frames" transform="translate\(0,(\d+)\)">/.exec(svg)![1]);
+    expect(shift(sub) - shift(plain)).toBe(22);
+  });
+});

@@ -80,7 +80,7 @@ export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions)
   const budget = new FrameBudget(opts);
   const flame = flameFrames(graph, threshold, budget);
   const inverted = invertedFrames(profile, graph, threshold, budget);
-  return columnFrameSet(funcs, { flame, inverted }, graph.total, 'seconds', warnings);
+  return columnFrameSet({ funcs, columns: { flame, inverted }, total: graph.total, unit: 'seconds', warnings });
 }
 
 function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | undefined {

@@ -63,6 +63,11 @@ export interface FrameSet {
    * built for the HTML report, which draws its table, sandwich and call graph from them.
    */
   readonly exact?: ExactStats;
+  /**
+   * True when the frames were merged from whole stacks: sampled inputs, and a pstats dump's
+   * estimated stacks under --hide, --focus or --reverse. Their tooltips give no call counts.
+   */
+  readonly fromStacks?: boolean;
 }
 
 export interface SectionColumns {
@@ -198,15 +203,23 @@ export class FrameColumns {
 class ColumnFrameSet implements FrameSet {
   private flameFrames: Frame[] | undefined;
   private invertedFrames: Frame[] | undefined;
+  readonly funcs: FrameSet['funcs'];
+  readonly columns: SectionColumns;
+  readonly total: number;
+  readonly unit: 'seconds' | 'samples';
+  readonly warnings: string[];
+  readonly exact?: ExactStats;
+  readonly fromStacks?: boolean;
 
-  constructor(
-    readonly funcs: FrameSet['funcs'],
-    readonly columns: SectionColumns,
-    readonly total: number,
-    readonly unit: 'seconds' | 'samples',
-    readonly warnings: string[],
-    readonly exact?: ExactStats,
-  ) {}
+  constructor(parts: FrameSetParts) {
+    this.funcs = parts.funcs;
+    this.columns = parts.columns;
+    this.total = parts.total;
+    this.unit = parts.unit;
+    this.warnings = parts.warnings;
+    this.exact = parts.exact;
+    this.fromStacks = parts.fromStacks;
+  }
 
   get flame(): Frame[] {
     return (this.flameFrames ??= this.columns.flame.toArray());
@@ -217,15 +230,25 @@ class ColumnFrameSet implements FrameSet {
   }
 }
 
-export function columnFrameSet(
-  funcs: FrameSet['funcs'],
-  columns: SectionColumns,
-  total: number,
-  unit: 'seconds' | 'samples',
-  warnings: string[],
-  exact?: ExactStats,
-): FrameSet {
-  return new ColumnFrameSet(funcs, columns, total, unit, warnings, exact);
+/** What a frame set is made of (FrameSet's fields, the columns required). */
+export interface FrameSetParts {
+  readonly funcs: FrameSet['funcs'];
+  readonly columns: SectionColumns;
+  readonly total: number;
+  readonly unit: 'seconds' | 'samples';
+  readonly warnings: string[];
+  readonly exact?: ExactStats;
+  readonly fromStacks?: boolean;
+}
+
+export function columnFrameSet(parts: FrameSetParts): FrameSet {
+  return new ColumnFrameSet(parts);
+}
+
+/** The same frame set with some parts replaced. */
+export function withParts(frames: FrameSet, changes: Partial<FrameSetParts>): FrameSet {
+  const { funcs, total, unit, warnings, exact, fromStacks } = frames;
+  return new ColumnFrameSet({ funcs, columns: columnsOf(frames), total, unit, warnings, exact, fromStacks, ...changes });
 }
 
 /** The frames with one section emptied ('flame': no inverted section; 'inverted': no flame). */
@@ -233,7 +256,7 @@ export function onlySections(frames: FrameSet, which: 'both' | 'flame' | 'invert
   if (which === 'both') return frames;
   const { flame, inverted } = columnsOf(frames);
   const columns = which === 'flame' ? { flame, inverted: new FrameColumns(1) } : { flame: new FrameColumns(1), inverted };
-  return columnFrameSet(frames.funcs, columns, frames.total, frames.unit, frames.warnings, frames.exact);
+  return withParts(frames, { columns });
 }
 
 /** A frame set's columns: its own, or made from its arrays (a hand-made set). */

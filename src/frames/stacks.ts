@@ -22,7 +22,13 @@ import { FlameprofError } from '../errors';
 import { CALLEELESS, CALLER, FrameBudget, FrameColumns, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
 import { compareFuncKeys, funcLabel, type FuncKey, type SampledProfile } from '../model/profile';
 
-export type StackFrameOptions = FrameOptions;
+export interface StackFrameOptions extends FrameOptions {
+  /**
+   * What the weights are: 'samples' (default), or 'seconds' for a pstats dump's estimated
+   * stacks (select.ts), whose log then scales them by --log-mult as usual.
+   */
+  readonly unit?: 'seconds' | 'samples';
+}
 
 /**
  * The label a sampled function is shown and logged under: `file:line:name`, except for a
@@ -125,7 +131,8 @@ function hash(node: number, f: number): number {
 }
 
 export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): FrameSet {
-  const funcs = profile.funcs.map((key) => ({ key, label: sampledLabel(key) }));
+  const unit = opts.unit ?? 'samples';
+  const funcs = profile.funcs.map((key) => ({ key, label: unit === 'seconds' ? funcLabel(key) : sampledLabel(key) }));
   const warnings = [...(profile.warnings ?? [])];
   const flameTree = new Tree();
   const invertedTree = new Tree();
@@ -140,8 +147,8 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
     for (let i = 0; i < s.frames.length - 1; i++) hasCallee[s.frames[i]] = 1;
   }
   if (!(total > 0) || !Number.isFinite(total)) {
-    warnings.push('the profile holds no samples: nothing to draw');
-    return { funcs, flame: [], inverted: [], total: 0, unit: 'samples', warnings };
+    warnings.push(unit === 'seconds' ? 'the selected stacks hold no time: nothing to draw' : 'the profile holds no samples: nothing to draw');
+    return { funcs, flame: [], inverted: [], total: 0, unit, warnings, fromStacks: true };
   }
 
   const threshold = opts.threshold / 100;
@@ -170,7 +177,7 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
     const color = level > 0 ? CALLER : hasCallee[f] ? NORMAL : CALLEELESS;
     return { color, tt: w, ct: level === 0 ? inStacks[f] : w };
   });
-  return columnFrameSet(funcs, { flame, inverted }, total, 'samples', warnings);
+  return columnFrameSet({ funcs, columns: { flame, inverted }, total, unit, warnings, fromStacks: true });
 }
 
 /** A frame's colour (index into FRAME_COLORS) and times. */

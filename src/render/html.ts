@@ -19,6 +19,10 @@ import { escapeXml } from './xml';
 
 export interface HtmlOptions {
   readonly title: string;
+  /** A line under the title. */
+  readonly subtitle?: string;
+  /** Open on the icicle view (when the link names no view). */
+  readonly icicle?: boolean;
   readonly rowHeight: number;
   readonly fontSize: number;
   readonly colors: ColorScheme;
@@ -130,7 +134,10 @@ function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
   return {
     version: 1,
     title: opts.title,
+    subtitle: opts.subtitle ?? '',
+    view: opts.icicle === true ? 'icicle' : 'flame',
     unit: frames.unit,
+    fromStacks: frames.fromStacks === true,
     unitWord: opts.countName ?? (frames.unit === 'seconds' ? 's' : 'samples'),
     total: frames.total,
     rowHeight: opts.rowHeight,

@@ -69,7 +69,7 @@ export function columnBox(fs: FrameColumns, i: number, flame: boolean, layout: L
 /** The top edge of a section's row at `level`: the flame grows up, the inverted section down. */
 export function rowY(level: number, flame: boolean, layout: Layout, geo: Geometry): number {
   const h = geo.rowHeight;
-  if (flame) return layout.flame.height - level * h - h;
+  if (flame) return geo.icicle === true ? level * h : layout.flame.height - level * h - h;
   const s = layout.inverted;
   return s.top + s.height - (s.maxLevel - level) * h - h;
 }

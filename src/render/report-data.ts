@@ -32,6 +32,12 @@ export interface SectionData {
 export interface ReportData {
   readonly version: 1;
   readonly title: string;
+  /** A line under the title ('' for none). */
+  readonly subtitle: string;
+  /** The view a link that names none opens on. */
+  readonly view: 'flame' | 'icicle';
+  /** The frames were merged from whole stacks (see FrameSet.fromStacks). */
+  readonly fromStacks: boolean;
   /** 'seconds' for pstats dumps (times estimated below the first level), 'samples' for stacks. */
   readonly unit: 'seconds' | 'samples';
   /** The unit's word in tooltips. */

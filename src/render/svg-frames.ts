@@ -163,7 +163,7 @@ export class FrameWriter {
   ) {
     this.colors = new Colorizer(opts.colors);
     this.total = frames.total;
-    this.samples = frames.unit === 'samples';
+    this.samples = frames.unit === 'samples' || frames.fromStacks === true;
     this.details = details(unit);
     this.pad = opts.rowHeight / 6;
     this.cellPx = opts.fontSize * CELL_WIDTH;
@@ -357,7 +357,7 @@ export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSe
   const flame = section === 'flame';
   const one = FrameColumns.from([f]);
   const share = putShare(dv, 0, one, 0, flame, frames.total);
-  const end = putDetails(dv, share, one, 0, flame, frames.unit === 'samples', details(unit));
+  const end = putDetails(dv, share, one, 0, flame, frames.unit === 'samples' || frames.fromStacks === true, details(unit));
   const ascii = (from: number, to: number): string => String.fromCharCode(...buf.subarray(from, to));
   return `${frames.funcs[f.func].label} ${ascii(0, share)} — ${ascii(share, end)}`;
 }
@@ -412,7 +412,6 @@ const COMMA_OWN = fragment(', own ');
 const OWN = fragment('own ');
 const CALLS_IT = fragment('calls it: ');
 const ESTIMATED = fragment(' (estimated by call share)');
-const SAMPLES = fragment(' samples');
 const COMMA = fragment(', ');
 const IN_ITSELF = fragment(' in the function itself');
 const IN_ITSELF_OF = fragment(' in the function itself, of ');
@@ -426,9 +425,9 @@ const VIA_CALLER = fragment(' via this caller');
 function putDetails(dv: DataView, pos: number, fs: FrameColumns, i: number, flame: boolean, samples: boolean, d: Details): number {
   const level = fs.level[i];
   if (samples) {
-    // Sampled stacks: exact sample counts, and no call counts to show.
+    // Whole stacks: sample counts (or a pstats dump's estimated seconds), and no call counts.
     pos = putSix(dv, pos, flame ? fs.ct : fs.tt, i);
-    pos = putFragment(dv, pos, SAMPLES);
+    pos = putFragment(dv, pos, d.unitEnd);
     if (flame) {
       pos = putFragment(dv, pos, COMMA);
       pos = putSix(dv, pos, fs.tt, i);

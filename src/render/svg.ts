@@ -21,9 +21,9 @@ import { escapeXml } from './xml';
  * script, a row of controls and a row for the hovered frame's details. A constant for given
  * options, so that comparisons with the reference can subtract it.
  */
-export function headerHeight(fontSize: number, js = true): number {
+export function headerHeight(fontSize: number, js = true, subtitle = false): number {
   const rows = headerRows(fontSize);
-  return rows.title + rows.line + (js ? rows.controls + rows.line : 0);
+  return rows.title + rows.line + (subtitle ? rows.line : 0) + (js ? rows.controls + rows.line : 0);
 }
 
 function headerRows(fontSize: number): { title: number; line: number; controls: number } {
@@ -33,7 +33,7 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
 export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const columns = columnsOf(frames);
   const layout = layoutSections(frames, opts, columns);
-  const header = headerHeight(opts.fontSize, opts.js);
+  const header = headerHeight(opts.fontSize, opts.js, opts.subtitle !== undefined);
   const empty = columns.flame.length === 0 && columns.inverted.length === 0;
   const noteHeight = empty ? opts.rowHeight * 2 : 0;
   const height = header + layout.height + noteHeight;
@@ -43,7 +43,9 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   const w = new ByteWriter(chunks);
   let out =
     `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n` +
-    `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${opts.width}" height="${height}" ` +
+    // Fluid: as wide as the window, the height following (a root sized 100% by 100% would
+    // shrink a tall graph to the window's height).
+    `<svg version="1.1" xmlns="http://www.w3.org/2000/svg" ${opts.fluid ? 'width="100%" style="height:auto"' : `width="${opts.width}" height="${height}"`} ` +
     `viewBox="0 0 ${opts.width} ${height}" data-total="${frames.total}" data-unit="${unit}" ` +
     `data-row-height="${opts.rowHeight}" data-font-size="${opts.fontSize}">\n` +
     notes +
@@ -144,19 +146,26 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
   const titleFs = Math.round(fs * 1.4);
   const titleY = Math.ceil(fs * 1.4) + 4;
   const baseline = (bottom: number): number => bottom - Math.ceil(fs / 2) - 4;
-  const legendY = baseline(rows.title + rows.line);
+  // A subtitle takes a row under the title, and pushes everything below down by one.
+  const sub = opts.subtitle === undefined ? 0 : rows.line;
+  const legendY = baseline(rows.title + rows.line + sub);
   const legend =
-    frames.unit === 'seconds'
-      ? 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller'
-      : 'width = samples · inverted section = own samples by caller';
+    frames.unit === 'samples'
+      ? 'width = samples · inverted section = own samples by caller'
+      : frames.fromStacks === true
+        ? 'width = time on the estimated stacks (--hide, --focus, --reverse) · inverted section = own time by caller'
+        : 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller';
   const title = fitLabel(opts.title, opts.width - 8, titleFs);
   let out =
     `<g id="header">\n` +
     `<text class="title" x="${opts.width / 2}" y="${titleY}" text-anchor="middle">${escapeXml(title)}</text>\n` +
+    (opts.subtitle === undefined
+      ? ''
+      : `<text id="subtitle" x="${opts.width / 2}" y="${baseline(rows.title + rows.line)}" text-anchor="middle">${escapeXml(fitLabel(opts.subtitle, opts.width - 8, fs))}</text>\n`) +
     `<text id="legend" class="note" x="4" y="${legendY}">${escapeXml(fitLabel(legend, opts.width - 8, fs))}</text>\n`;
   if (opts.js) {
     // Hidden until the script shows them: in an <img> or a sanitising viewer they would do nothing.
-    const top = rows.title + rows.line + 4;
+    const top = rows.title + rows.line + sub + 4;
     const h = fs + 8;
     const resetW = cells(10, fs) + 16;
     const searchX = 4 + resetW + 8;
@@ -181,7 +190,7 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
       button('clear', clearX, clearW, 'Clear', 'Clear the search') +
       `<text id="status" class="note" x="${statusX}" y="${top + h / 2}" dominant-baseline="central"></text>\n` +
       `</g>\n` +
-      `<text id="details" class="note" x="4" y="${baseline(headerHeight(fs, true))}"></text>\n`;
+      `<text id="details" class="note" x="4" y="${baseline(headerHeight(fs, true, sub > 0))}"></text>\n`;
   }
   return out + `</g>\n`;
 }

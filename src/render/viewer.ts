@@ -30,7 +30,8 @@ export function viewerMain(isWide: (c: number) => boolean): void {
   const byId = (id: string): Element | null => root.querySelector('#' + id);
   const num = (el: Element, name: string): number => Number(el.getAttribute(name));
 
-  const W = num(root, 'width');
+  // A fluid SVG (--width 100%) is laid out in its viewBox's units.
+  const W = num(root, 'width') || (root as SVGSVGElement).viewBox.baseVal.width;
   const total = num(root, 'data-total');
   const rowH = num(root, 'data-row-height');
   const fontSize = num(root, 'data-font-size');

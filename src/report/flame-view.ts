@@ -76,6 +76,7 @@ export class FlameView {
       total: report.total,
       unit: d.unit,
       warnings: [],
+      fromStacks: d.fromStacks,
     };
 
     this.el = document.createElement('div');

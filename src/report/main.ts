@@ -41,7 +41,9 @@ function main(): void {
     'legend',
     report.sampled
       ? 'Sampled stacks: every width is exact.'
-      : 'Green frames are estimated: a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers.',
+      : report.data.fromStacks
+        ? "Widths are time on the estimator's stacks (--hide, --focus, --reverse): a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers."
+        : 'Green frames are estimated: a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers.',
   );
   const tabs = el('nav', 'tabs');
   const tabButtons = new Map<ViewName, HTMLButtonElement>();
@@ -67,7 +69,9 @@ function main(): void {
   controls.append(tabs, search, clear, reset, status);
   const details = el('div', 'details');
   details.id = 'details';
-  header.append(title, legend, controls, details);
+  header.append(title);
+  if (report.data.subtitle !== '') header.append(el('div', 'subtitle', report.data.subtitle));
+  header.append(legend, controls, details);
   for (const w of report.data.warnings) header.append(el('div', 'warning', `note: ${w}`));
   const mainEl = el('main');
   document.body.append(header, mainEl);
@@ -93,7 +97,7 @@ function main(): void {
     for (const v of [flame, icicle]) v.el.prepend(el('p', 'note', report.total === 0 ? 'This profile holds no time: there is nothing to draw.' : 'No frame is above the threshold: lower --threshold to see more.'));
   }
 
-  let state: State = parseHash(location.hash);
+  let state: State = parseHash(location.hash, report.data.view);
   let applied: State | undefined;
   const byLabel = new Map<string, number>();
   report.labels.forEach((l, i) => byLabel.set(l, i));
@@ -155,11 +159,11 @@ function main(): void {
     icicle.resetZoom();
   });
   window.addEventListener('hashchange', () => {
-    state = parseHash(location.hash);
+    state = parseHash(location.hash, report.data.view);
     apply();
   });
   window.addEventListener('popstate', () => {
-    state = parseHash(location.hash);
+    state = parseHash(location.hash, report.data.view);
     apply();
   });
   window.addEventListener('resize', () => {

@@ -21,12 +21,13 @@ export interface State {
 
 export const DEFAULT_STATE: Readonly<State> = { view: 'flame', fn: undefined, search: '', filter: '', sort: '-tt', min: 0.5 };
 
-export function parseHash(hash: string): State {
+/** The state a hash names; `home` is the view when it names none. */
+export function parseHash(hash: string, home: ViewName = DEFAULT_STATE.view): State {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const view = p.get('view');
   const min = Number(p.get('min'));
   return {
-    view: (VIEWS as readonly string[]).includes(view ?? '') ? (view as ViewName) : DEFAULT_STATE.view,
+    view: (VIEWS as readonly string[]).includes(view ?? '') ? (view as ViewName) : home,
     fn: p.get('fn') ?? undefined,
     search: p.get('search') ?? '',
     filter: p.get('filter') ?? '',

@@ -6,6 +6,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
 body { display: flex; flex-direction: column; }
 header { padding: 6px 10px 4px; border-bottom: 1px solid #ccc; background: #fafafa; }
 h1.title { font-size: 16px; margin: 0 0 2px; overflow-wrap: anywhere; }
+.subtitle { font-size: 13px; overflow-wrap: anywhere; }
 .legend, .warning { color: #555; font-size: 12px; }
 .warning { color: #8a5a00; overflow-wrap: anywhere; }
 .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 4px; }

@@ -406,6 +406,27 @@ describe('--format=html in Chromium', () => {
     }
   });
 
+  test('the options apply to the report: --icicle opens on the icicle, --subtitle, --hide, --focus', async () => {
+    const profile = load(DUMPS['pipeline.prof']);
+    const { file, frames } = writeReport('options', profile, { icicle: true, subtitle: 'nightly <b>', hide: ['normalize'], focus: ':main$' });
+    const { page, problems } = await open(file);
+    expect(await page.evaluate(() => document.querySelector('.tab.active')!.id)).toBe('tab-icicle');
+    expect(await page.textContent('.subtitle')).toBe('nightly <b>');
+    expect(await page.textContent('.legend')).toContain("estimator's stacks");
+    const labels = await page.evaluate(() => {
+      const r = (window as unknown as { flameprof: { report: { labels: string[]; flame: { frames: { func: Int32Array; level: Int32Array; length: number } } } } }).flameprof.report;
+      return Array.from({ length: r.flame.frames.length }, (_, i) => [r.flame.frames.level[i], r.labels[r.flame.frames.func[i]]] as const);
+    });
+    expect(labels.length).toBe(columnsOf(frames).flame.length);
+    expect(labels.filter(([level]) => level === 0).map(([, l]) => l)).toEqual(['samples/pipeline.py:58:main']);
+    expect(labels.some(([, l]) => l.endsWith(':normalize'))).toBe(false);
+    // The exact views still hold every function.
+    await page.keyboard.press('3');
+    expect(await page.textContent('.table-body')).toContain('(normalize)');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test('sampled stacks: the table counts samples exactly, from the stacks', async () => {
     const path = join(FIXTURES, 'sampled', 'plopload.flame');
     const profile = load(path);
