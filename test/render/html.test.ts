@@ -15,7 +15,7 @@ import { FlameprofError } from '../../src/errors';
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'flameprof.js');
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const SYMPY = join(FIXTURES, 'sympy-tests.prof');
+const SYMPY = join(__dirname, '..', '..', 'bench', 'inputs', 'sympy-tests.prof');
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'flameprof-html-'))));

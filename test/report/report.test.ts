@@ -35,7 +35,7 @@ const DUMPS: Record<string, string> = {
   'pipeline.prof': join(REPORT_FIXTURES, 'pipeline.prof'),
   'recursive.prof': join(REPORT_FIXTURES, 'recursive.prof'),
   'textproc.prof': join(FIXTURES, 'textproc.prof'),
-  'sympy-tests.prof': join(FIXTURES, 'sympy-tests.prof'),
+  'sympy-tests.prof': join(__dirname, '..', '..', 'bench', 'inputs', 'sympy-tests.prof'),
 };
 
 function load(path: string): Profile {
