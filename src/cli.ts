@@ -9,7 +9,7 @@ import { readInputFile } from './io/files';
 import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
 import { COLOR_SCHEMES, DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
-import { buildFrames, defaultTitle, render } from './pipeline';
+import { buildFrames, defaultTitle, render, renderDiff } from './pipeline';
 
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,6 +62,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'title', kind: 'string', option: 'title', describe: 'title in the SVG header (default: the input file names)' },
   { name: 'subtitle', kind: 'string', option: 'subtitle', describe: 'a second line under the title' },
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
+  { name: 'normalize', kind: 'boolean', option: 'normalize', describe: "with diff: scale BEFORE to AFTER's total first (difffolded.pl -n)" },
+  { name: 'negate', kind: 'boolean', option: 'negate', describe: "with diff: draw BEFORE's frames instead of AFTER's" },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
   { name: 'run', alias: 'r', kind: 'string', describe: "run the Python script SCRIPT under cProfile and graph it (the script's arguments go after --)" },
@@ -81,6 +83,7 @@ export const FLAGS: readonly Flag[] = [
 ];
 
 const EXAMPLES: ReadonlyArray<[string, string]> = [
+  ['flameprof diff before.prof after.prof > diff.svg', 'what got slower (red) or faster (blue) from one run to the next'],
   ['flameprof app.prof > app.svg', 'flame graph of a cProfile dump (python -m cProfile -o app.prof app.py)'],
   ['flameprof -o app.svg a.prof b.prof', 'merge two dumps, as pstats.Stats(a, b) does'],
   ['flameprof --format=log app.prof | flamegraph.pl > out.svg', 'folded stacks for flamegraph.pl'],
@@ -105,6 +108,8 @@ export interface ParsedArgs {
   help: boolean;
   /** -r/-m: the program to profile instead of reading inputs. */
   run: RunRequest | undefined;
+  /** `flameprof diff BEFORE AFTER`: each side's profiles (several joined by `+`). */
+  diff: { before: string[]; after: string[] } | undefined;
 }
 
 export interface RunRequest {
@@ -189,10 +194,18 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const out = a.out === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === 'out')!, a.out);
   const inputs = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
   const run = runRequest(a, out as string | undefined);
+  const diff = inputs[0] === 'diff' && run === undefined ? diffSides(inputs.slice(1)) : undefined;
+  if (diff === undefined && (options.normalize === true || options.negate === true)) {
+    throw new UsageError(`--${options.normalize === true ? 'normalize' : 'negate'} works only with flameprof diff`);
+  }
+  if (diff !== undefined && !['svg', 'html', 'log'].includes(options.format ?? 'svg')) {
+    throw new UsageError(`a diff is drawn as svg, html or log, not ${options.format}`);
+  }
   return {
     options: resolveOptions(options),
-    inputs: run ? [] : inputs,
+    inputs: run || diff ? [] : inputs,
     run,
+    diff,
     out: out as string | undefined,
     debug: a.debug === true,
     version: a.version === true,
@@ -284,6 +297,26 @@ function flagValue(f: Flag, v: unknown): unknown {
   return n;
 }
 
+/** `BEFORE [+ MORE...] AFTER [+ MORE...]`: the two sides, each one or more profiles joined by `+`. */
+function diffSides(words: string[]): { before: string[]; after: string[] } {
+  const sides: string[][] = [];
+  let join = false;
+  for (const w of words) {
+    if (w === '+') {
+      if (sides.length === 0 || join) throw new UsageError("diff: '+' joins two profiles of one side: BEFORE [+ MORE] AFTER [+ MORE]");
+      join = true;
+    } else if (join) {
+      sides[sides.length - 1].push(w);
+      join = false;
+    } else sides.push([w]);
+  }
+  if (join) throw new UsageError("diff: '+' joins two profiles of one side: BEFORE [+ MORE] AFTER [+ MORE]");
+  if (sides.length !== 2) {
+    throw new UsageError(`diff needs two sides, BEFORE and AFTER, got ${sides.length} (join several profiles of one side with +)`);
+  }
+  return { before: sides[0], after: sides[1] };
+}
+
 export function version(): string {
   return typeof FLAMEPROF_VERSION === 'string' ? FLAMEPROF_VERSION : (require('../package.json') as { version: string }).version;
 }
@@ -333,6 +366,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (args.run) return await runProgram(args, args.run, io);
+    if (args.diff) return await runDiff(args, args.diff, io);
     if (args.inputs.length === 0) throw new UsageError('no profile given');
     if (args.inputs.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
     return await runRender(args, io);
@@ -352,6 +386,29 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   // a chunk it has queued, so it gets chunks of its own.
   if (args.out !== undefined) await writeOutput(args.out, render(frames, args.options, title, { reuse: true }));
   else await writeStream(io.stdout, render(frames, args.options, title));
+  return 0;
+}
+
+/** `flameprof diff`: each side loaded, merged and built like a graph's inputs, then compared. */
+async function runDiff(args: ParsedArgs, sides: { before: string[]; after: string[] }, io: CliIo): Promise<number> {
+  if ([...sides.before, ...sides.after].filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  const side = (paths: string[]) => {
+    const profiles = paths.map((p) => (p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options)));
+    const name = defaultTitle(paths);
+    const profile = mergeProfiles(profiles);
+    const frames = buildFrames(profile, args.options);
+    for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${name}: ${w}\n`);
+    if (!(frames.total > 0)) throw new InputError(`${name}: holds no time or samples: nothing to compare`);
+    return { name, frames, kind: profile.kind === 'callgraph' ? 'a pstats dump' : 'sampled stacks' };
+  };
+  const before = side(sides.before);
+  const after = side(sides.after);
+  if (before.kind !== after.kind) {
+    throw new InputError(`${after.name}: is ${after.kind} but ${before.name} is ${before.kind}: both sides of a diff must be of one kind`);
+  }
+  const chunks = renderDiff(before.frames, after.frames, args.options, `${before.name} -> ${after.name}`, { reuse: args.out !== undefined });
+  if (args.out !== undefined) await writeOutput(args.out, chunks);
+  else await writeStream(io.stdout, chunks);
   return 0;
 }
 

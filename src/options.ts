@@ -89,6 +89,10 @@ export interface Options {
   subtitle: string | undefined;
   /** Embed the zoom/search script in the SVG. Default true (`--no-js` sets false). */
   js: boolean;
+  /** `flameprof diff`: scale BEFORE to AFTER's total first (difffolded.pl's -n). Default false. */
+  normalize: boolean;
+  /** `flameprof diff`: draw BEFORE's frames instead of AFTER's (flamegraph.pl's --negate). Default false. */
+  negate: boolean;
   /** How to read the input. Default 'auto' (detected from the content). */
   inputFormat: InputFormat;
   /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
@@ -120,6 +124,17 @@ export interface SvgOptions extends Geometry {
   readonly subtitle?: string;
   /** Scale to the window's width (see Options.fluid). */
   readonly fluid?: boolean;
+  /** The header's explanation line, instead of the one for the profile's kind. */
+  readonly legend?: string;
+  /** A differential graph's fills and tooltips, instead of the palette's and the timings. */
+  readonly paint?: FramePaint;
+}
+
+/** A differential graph's fill and tooltip details of each frame, by section (render/diff.ts makes them). */
+export interface FramePaint {
+  fill(flame: boolean, i: number): string;
+  /** What follows the tooltip's dash: numbers and fixed words (escaped by the writer). */
+  details(flame: boolean, i: number): string;
 }
 
 export type Sections = 'both' | 'flame' | 'inverted';
@@ -158,6 +173,8 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   title: undefined,
   subtitle: undefined,
   js: true,
+  normalize: false,
+  negate: false,
   inputFormat: 'auto',
   skipBadLines: false,
 });

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { FlameprofError } from './errors';
 import { estimateFrames } from './frames/estimate';
+import { diffFrames, type FrameDiff } from './frames/diff';
 import { exactStats } from './frames/exact';
 import { columnsOf, onlySections, withParts, type FrameSet } from './frames/frame-set';
 import { shortenPaths } from './frames/paths';
@@ -14,11 +15,12 @@ import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
 import { readInputFile } from './io/files';
 import { funcLabel, type Profile } from './model/profile';
-import { resolveOptions, type InputFormat, type Options } from './options';
+import { resolveOptions, type FramePaint, type InputFormat, type Options } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
-import { htmlSizeBound, renderHtml } from './render/html';
+import { htmlSizeBound, renderHtml, type HtmlDiff } from './render/html';
 import { logSize, renderLog } from './render/log';
 import { renderSpeedscope, speedscopeSize } from './render/speedscope';
+import { diffLegend, diffPaint, renderDiffLog } from './render/diff';
 import { renderSvg, svgSize } from './render/svg';
 
 /** Load and merge profile files (as `pstats.Stats(a, b, ...)` merges dumps). */
@@ -173,6 +175,50 @@ function tooBig(opts: Options, size: number, limit: number): void {
     `the ${opts.format} output would be about ${mb(size)}, more than --max-output ${opts.maxOutput} (MB); ` +
       'raise --max-output, or --threshold to draw less',
   );
+}
+
+/**
+ * What changed from BEFORE to AFTER, each side's frames built by `buildFrames` from one kind
+ * of profile: the folded diff log ('log'), or a graph coloured by the change ('svg', 'html').
+ */
+export function renderDiff(
+  before: FrameSet,
+  after: FrameSet,
+  options: Partial<Options> = {},
+  titleFallback = 'flameprof diff',
+  chunks: ChunkOptions = {},
+): Iterable<Uint8Array> {
+  const opts = resolveOptions(options);
+  if (before.unit !== after.unit) throw new FlameprofError('both sides of a diff must be of one kind: pstats dumps, or sampled stacks');
+  if (opts.format === 'log') return renderDiffLog(before, after, opts.logMult, opts.normalize, chunks);
+  const diff = diffFrames(before, after, opts);
+  const estimated = diff.frames.unit === 'seconds' && diff.frames.fromStacks !== true;
+  const legend = diffLegend(diff, estimated, opts.normalize);
+  const unit = opts.countName ?? (diff.frames.unit === 'seconds' ? 's' : 'samples');
+  const paint = diffPaint(diff, unit);
+  const title = opts.title ?? titleFallback;
+  switch (opts.format) {
+    case 'svg':
+      checkSize(diff.frames, opts);
+      return renderSvg(
+        diff.frames,
+        { width: opts.width, rowHeight: opts.rowHeight, fontSize: opts.fontSize, icicle: opts.icicle, title, subtitle: opts.subtitle, fluid: opts.fluid, js: opts.js, countName: opts.countName, legend, paint },
+        chunks,
+      );
+    case 'html':
+      checkSize(diff.frames, opts);
+      return renderHtml(diff.frames, { title, subtitle: opts.subtitle, icicle: opts.icicle, rowHeight: opts.rowHeight, fontSize: opts.fontSize, colors: opts.colors, sections: opts.sections, countName: opts.countName, diff: htmlDiff(diff, before, after, paint, legend, opts) }, chunks);
+    default:
+      throw new FlameprofError(`a diff is drawn as svg, html or log, not ${opts.format}`);
+  }
+}
+
+function htmlDiff(diff: FrameDiff, before: FrameSet, after: FrameSet, paint: FramePaint, legend: string, opts: Options): HtmlDiff {
+  if (before.exact === undefined || after.exact === undefined) {
+    throw new FlameprofError("an html diff needs both profiles' exact numbers: build each side's frames with buildFrames(profile, { format: 'html' })");
+  }
+  const scale = opts.normalize && before.total > 0 ? after.total / before.total : 1;
+  return { diff, paint, legend, before: { funcs: before.funcs, exact: before.exact }, after: { funcs: after.funcs, exact: after.exact }, scale };
 }
 
 /** Text chunks as UTF-8 (the speedscope file is built as JSON text). */

@@ -11,10 +11,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlameprofError } from '../errors';
 import { columnsOf, type FrameColumns, FRAME_COLORS, type FrameSet } from '../frames/frame-set';
-import type { ColorScheme, Sections } from '../options';
+import type { FrameDiff } from '../frames/diff';
+import type { ExactStats } from '../frames/exact';
+import type { ColorScheme, FramePaint, Sections } from '../options';
 import { ByteWriter, type ChunkOptions } from './bytes';
 import { Colorizer } from './colour';
-import { DATA_ID, type B64, type ReportData, type SectionData } from './report-data';
+import { DATA_ID, type B64, type DiffData, type ReportData, type SectionData } from './report-data';
 import { escapeXml } from './xml';
 
 export interface HtmlOptions {
@@ -29,6 +31,19 @@ export interface HtmlOptions {
   readonly sections: Sections;
   /** The unit's word in tooltips, instead of 's' or 'samples'. */
   readonly countName?: string;
+  /** A differential report: the frames' comparison and both sides' exact numbers. */
+  readonly diff?: HtmlDiff;
+}
+
+export interface HtmlDiff {
+  readonly diff: FrameDiff;
+  readonly paint: FramePaint;
+  readonly legend: string;
+  /** Each side's functions and exact numbers, for the table of changes. */
+  readonly before: { readonly funcs: FrameSet['funcs']; readonly exact: ExactStats };
+  readonly after: { readonly funcs: FrameSet['funcs']; readonly exact: ExactStats };
+  /** What BEFORE's numbers are multiplied by (its total to AFTER's when normalizing, else 1). */
+  readonly scale: number;
 }
 
 export function* renderHtml(frames: FrameSet, opts: HtmlOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
@@ -97,17 +112,21 @@ function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
     return i;
   });
   const colorizer = new Colorizer(opts.colors);
+  // Fill indices are one byte: palettes hold a few dozen fills, a diff 173 shades at most.
   const fills: string[] = [];
   const fillIndex = new Map<string, number>();
   const { flame, inverted } = columnsOf(frames);
+  const paint = opts.diff?.paint;
   const section = (c: FrameColumns): SectionData => {
     const fill = new Uint8Array(c.length);
+    const flameSection = c === flame;
     for (let i = 0; i < c.length; i++) {
       const fn = frames.funcs[c.func[i]];
-      const rgb = colorizer.fill(fn.label, FRAME_COLORS[c.color[i]], fn.key.file);
+      const rgb = paint !== undefined ? paint.fill(flameSection, i) : colorizer.fill(fn.label, FRAME_COLORS[c.color[i]], fn.key.file);
       let k = fillIndex.get(rgb);
       if (k === undefined) {
         k = fills.length;
+        if (k === 256) throw new FlameprofError('the html report holds at most 256 fills');
         fills.push(rgb);
         fillIndex.set(rgb, k);
       }
@@ -153,6 +172,49 @@ function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
     exact: { cc: b64(exact.cc), nc: b64(exact.nc), tt: b64(exact.tt), ct: b64(exact.ct) },
     edges: { n: m, caller: b64(e.caller), callee: b64(e.callee), cc: b64(e.cc), nc: b64(e.nc), tt: b64(e.tt), ct: b64(e.ct) },
     warnings: frames.warnings,
+    ...(opts.diff === undefined ? {} : { diff: diffData(opts.diff) }),
+  };
+}
+
+function diffData(d: HtmlDiff): DiffData {
+  const labels: string[] = [];
+  const index = new Map<string, number>();
+  for (const side of [d.before, d.after]) {
+    for (const f of side.funcs) {
+      if (!index.has(f.label)) {
+        index.set(f.label, labels.length);
+        labels.push(f.label);
+      }
+    }
+  }
+  const n = labels.length;
+  const times = { ttBefore: new Float64Array(n), ttAfter: new Float64Array(n), ctBefore: new Float64Array(n), ctAfter: new Float64Array(n) };
+  const fill = (side: HtmlDiff['before'], tt: Float64Array, ct: Float64Array, scale: number): void => {
+    side.funcs.forEach((f, i) => {
+      const k = index.get(f.label)!;
+      tt[k] += side.exact.tt[i] * scale;
+      ct[k] += side.exact.ct[i] * scale;
+    });
+  };
+  fill(d.before, times.ttBefore, times.ctBefore, d.scale);
+  fill(d.after, times.ttAfter, times.ctAfter, 1);
+  const section = (s: FrameDiff['flame'], missing: Uint8Array) => ({
+    before: b64(s.before),
+    after: b64(s.after),
+    selfBefore: b64(s.selfBefore),
+    selfAfter: b64(s.selfAfter),
+    missing: b64(missing),
+  });
+  return {
+    legend: d.legend,
+    negate: d.diff.negate,
+    flame: section(d.diff.flame, d.diff.flameMissing),
+    inverted: section(d.diff.inverted, d.diff.invertedMissing),
+    labels,
+    ttBefore: b64(times.ttBefore),
+    ttAfter: b64(times.ttAfter),
+    ctBefore: b64(times.ctBefore),
+    ctAfter: b64(times.ctAfter),
   };
 }
 

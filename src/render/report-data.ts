@@ -70,6 +70,33 @@ export interface ReportData {
     readonly ct: B64;
   };
   readonly warnings: readonly string[];
+  /** Present in a differential report (`flameprof diff --format=html`). */
+  readonly diff?: DiffData;
+}
+
+/** Per frame (Float64): cumulative and own time before and after; (Uint8) 1 where the other side lacks the path. */
+export interface SectionDiffData {
+  readonly before: B64;
+  readonly after: B64;
+  readonly selfBefore: B64;
+  readonly selfAfter: B64;
+  readonly missing: B64;
+}
+
+export interface DiffData {
+  /** The header's explanation of widths and colours. */
+  readonly legend: string;
+  /** The frames are BEFORE's (--negate). */
+  readonly negate: boolean;
+  /** Per frame of each section: FrameDiff's numbers. */
+  readonly flame: SectionDiffData;
+  readonly inverted: SectionDiffData;
+  /** Every function of either side, by label, with its exact own and cumulative time on each side (Float64). */
+  readonly labels: readonly string[];
+  readonly ttBefore: B64;
+  readonly ttAfter: B64;
+  readonly ctBefore: B64;
+  readonly ctAfter: B64;
 }
 
 /** The id of the `<script type="application/json">` that holds the data. */

@@ -222,13 +222,18 @@ export class FrameWriter {
     pos = putFragment(dv, pos, fb.head);
     pos = putShare(dv, pos, fs, i, flame, this.total);
     pos = putFragment(dv, pos, DASH);
-    pos = putDetails(dv, pos, fs, i, flame, this.samples, this.details);
+    const paint = this.opts.paint;
+    // A differential graph's tooltips and fills are its own (render/diff.ts).
+    if (paint !== undefined) pos = putFragment(dv, pos, fragment(escapeXml(paint.details(flame, i))));
+    else pos = putDetails(dv, pos, fs, i, flame, this.samples, this.details);
     pos = putFragment(dv, pos, RECT_X);
     pos = putFixedOf(dv, pos, c, X);
     pos = putFragment(dv, pos, lb.yWidth);
     pos = putFixedOf(dv, pos, c, W);
-    if (cells < 3) return putFragment(dv, pos, this.fill(fs.color[i], fs.func[i], fb, false));
-    pos = putFragment(dv, pos, this.fill(fs.color[i], fs.func[i], fb, true));
+    const text = cells >= 3;
+    const fill = paint === undefined ? this.fill(fs.color[i], fs.func[i], fb, text) : this.fillFragment(paint.fill(flame, i), text);
+    if (!text) return putFragment(dv, pos, fill);
+    pos = putFragment(dv, pos, fill);
     pos = putFixedOf(dv, pos, c, TEXT_X);
     pos = putFragment(dv, pos, lb.textY);
     return this.putName(dv, pos, fs.func[i], fb, cells);

@@ -116,7 +116,9 @@ function style(opts: SvgOptions): string {
     `.f rect { rx: 2px; ry: 2px; }\n` +
     `.f:hover rect { stroke: #000; stroke-width: 0.5; cursor: pointer; }\n` +
     `.title { font-size: ${Math.round(fs * 1.4)}px; font-weight: bold; }\n` +
-    `.note { fill: #555; }\n`;
+    `.note { fill: #555; }\n` +
+    // White frames (unchanged, in a diff) need an edge on the white page.
+    (opts.paint === undefined ? '' : `.f rect { stroke: #bbb; stroke-width: 0.5; }\n`);
   if (opts.js) {
     css +=
       // Zoomed: only the zoomed frame, its subtree and its ancestors (dimmed) stay.
@@ -150,11 +152,12 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
   const sub = opts.subtitle === undefined ? 0 : rows.line;
   const legendY = baseline(rows.title + rows.line + sub);
   const legend =
-    frames.unit === 'samples'
+    opts.legend ??
+    (frames.unit === 'samples'
       ? 'width = samples · inverted section = own samples by caller'
       : frames.fromStacks === true
         ? 'width = time on the estimated stacks (--hide, --focus, --reverse) · inverted section = own time by caller'
-        : 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller';
+        : 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller');
   const title = fitLabel(opts.title, opts.width - 8, titleFs);
   let out =
     `<g id="header">\n` +

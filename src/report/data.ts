@@ -4,7 +4,7 @@
  */
 import { FrameColumns } from '../frames/frame-set';
 import { funcLabel } from '../model/profile';
-import { DATA_ID, type B64, type ReportData, type SectionData } from '../render/report-data';
+import { DATA_ID, type B64, type DiffData, type ReportData, type SectionData } from '../render/report-data';
 
 export interface Section {
   readonly frames: FrameColumns;
@@ -40,6 +40,28 @@ export interface Report {
   /** Edge indices by callee and by caller. */
   readonly callersOf: number[][];
   readonly calleesOf: number[][];
+  /** A differential report's numbers (see DiffData). */
+  readonly diff: Diff | undefined;
+}
+
+export interface SectionDiff {
+  before: Float64Array;
+  after: Float64Array;
+  selfBefore: Float64Array;
+  selfAfter: Float64Array;
+  missing: Uint8Array;
+}
+
+export interface Diff {
+  readonly legend: string;
+  readonly negate: boolean;
+  readonly flame: SectionDiff;
+  readonly inverted: SectionDiff;
+  readonly labels: readonly string[];
+  readonly ttBefore: Float64Array;
+  readonly ttAfter: Float64Array;
+  readonly ctBefore: Float64Array;
+  readonly ctAfter: Float64Array;
 }
 
 export function readReport(doc: Document): Report {
@@ -85,6 +107,29 @@ export function readReport(doc: Document): Report {
     edges,
     callersOf,
     calleesOf,
+    diff: readDiff(data.diff),
+  };
+}
+
+function readDiff(d: DiffData | undefined): Diff | undefined {
+  if (d === undefined) return undefined;
+  const side = (s: DiffData['flame']): SectionDiff => ({
+    before: f64(s.before),
+    after: f64(s.after),
+    selfBefore: f64(s.selfBefore),
+    selfAfter: f64(s.selfAfter),
+    missing: bytes(s.missing),
+  });
+  return {
+    legend: d.legend,
+    negate: d.negate,
+    flame: side(d.flame),
+    inverted: side(d.inverted),
+    labels: d.labels,
+    ttBefore: f64(d.ttBefore),
+    ttAfter: f64(d.ttAfter),
+    ctBefore: f64(d.ctBefore),
+    ctAfter: f64(d.ctAfter),
   };
 }
 

@@ -7,6 +7,8 @@
  */
 import type { Frame, FrameSet } from '../frames/frame-set';
 import { FRAME_COLORS } from '../frames/frame-set';
+import { formatPercent } from '../model/pynum';
+import { diffDetails } from '../render/diff';
 import { tooltip } from '../render/svg-frames';
 import { fitLabel } from '../render/text';
 import type { Report, Section } from './data';
@@ -253,6 +255,13 @@ export class FlameView {
   /** The SVG's tooltip of frame i of a section. */
   tooltipOf(section: SectionName, i: number): string {
     const f = this.section(section).frames;
+    const diff = this.report.diff;
+    if (diff !== undefined) {
+      const d = diff[section];
+      const share = formatPercent((section === 'flame' ? f.ct[i] : f.tt[i]) / this.report.total);
+      const only = d.missing[i] === 1 ? (diff.negate ? 'gone' : 'new') : undefined;
+      return `${this.report.labels[f.func[i]]} ${share} — ${diffDetails(d.before[i], d.after[i], d.selfBefore[i], d.selfAfter[i], this.report.total, this.report.data.unitWord, only)}`;
+    }
     const frame: Frame = {
       level: f.level[i],
       x: f.x[i],

@@ -8,10 +8,11 @@ import { FlameView } from './flame-view';
 import { GraphView } from './graph-view';
 import { SandwichView } from './sandwich-view';
 import { formatHash, parseHash, searchRegex, VIEWS, type State, type ViewName } from './state';
+import { DiffView } from './diff-view';
 import { TableView } from './table-view';
 import { STYLE } from './style';
 
-const TAB_NAMES: Record<ViewName, string> = { flame: 'Flame', icicle: 'Icicle', table: 'Table', sandwich: 'Sandwich', graph: 'Call graph' };
+const TAB_NAMES: Record<ViewName, string> = { flame: 'Flame', icicle: 'Icicle', table: 'Table', sandwich: 'Sandwich', graph: 'Call graph', diff: 'Changes' };
 
 function main(): void {
   const style = document.createElement('style');
@@ -39,7 +40,9 @@ function main(): void {
   const legend = el(
     'div',
     'legend',
-    report.sampled
+    report.diff !== undefined
+      ? report.diff.legend
+      : report.sampled
       ? 'Sampled stacks: every width is exact.'
       : report.data.fromStacks
         ? "Widths are time on the estimator's stacks (--hide, --focus, --reverse): a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers."
@@ -47,7 +50,9 @@ function main(): void {
   );
   const tabs = el('nav', 'tabs');
   const tabButtons = new Map<ViewName, HTMLButtonElement>();
-  VIEWS.forEach((v, i) => {
+  // The table of changes exists only in a differential report.
+  const shown = VIEWS.filter((v) => v !== 'diff' || report.diff !== undefined);
+  shown.forEach((v, i) => {
     const b = el('button', 'tab', `${i + 1} ${TAB_NAMES[v]}`) as HTMLButtonElement;
     b.id = `tab-${v}`;
     b.addEventListener('click', () => go({ view: v }));
@@ -88,10 +93,11 @@ function main(): void {
   const table = new TableView(report, { openSandwich, changed: (sort, filter) => go({ sort, filter }, true) });
   const sandwich = new SandwichView(report, { openSandwich, details: showDetails });
   const graph = new GraphView(report, { openSandwich, details: showDetails, changed: (min) => go({ min }, true) });
-  const views: Record<ViewName, { el: HTMLElement }> = { flame, icicle, table, sandwich, graph };
-  for (const v of VIEWS) {
-    views[v].el.hidden = true;
-    mainEl.append(views[v].el);
+  const changes = report.diff === undefined ? undefined : new DiffView(report.diff, report.labels, report.data.unitWord, openSandwich);
+  const views: Partial<Record<ViewName, { el: HTMLElement }>> = { flame, icicle, table, sandwich, graph, diff: changes };
+  for (const v of shown) {
+    views[v]!.el.hidden = true;
+    mainEl.append(views[v]!.el);
   }
   if (report.total === 0 || (report.flame.frames.length === 0 && report.inverted.frames.length === 0)) {
     for (const v of [flame, icicle]) v.el.prepend(el('p', 'note', report.total === 0 ? 'This profile holds no time: there is nothing to draw.' : 'No frame is above the threshold: lower --threshold to see more.'));
@@ -105,6 +111,7 @@ function main(): void {
   /** Change the state; `quiet` changes replace the history entry instead of adding one. */
   function go(change: Partial<State>, quiet = false): void {
     state = { ...state, ...change };
+    if (!shown.includes(state.view)) state.view = report.data.view;
     const hash = formatHash(state);
     if (hash !== location.hash) {
       if (quiet) history.replaceState(null, '', hash);
@@ -116,10 +123,12 @@ function main(): void {
   function apply(): void {
     const prev = applied;
     applied = state;
-    for (const v of VIEWS) {
-      views[v].el.hidden = v !== state.view;
+    if (!shown.includes(state.view)) state = { ...state, view: report.data.view };
+    for (const v of shown) {
+      views[v]!.el.hidden = v !== state.view;
       tabButtons.get(v)!.classList.toggle('active', v === state.view);
     }
+    if (state.view === 'diff' && changes !== undefined && prev?.view !== 'diff') changes.draw();
     if (prev?.search !== state.search) setSearch(state.search);
     if (state.view === 'table' && (prev?.view !== 'table' || prev.sort !== state.sort || prev.filter !== state.filter)) table.set(state.sort, state.filter);
     if (state.view === 'sandwich') sandwich.show(state.fn === undefined ? -1 : byLabel.get(state.fn) ?? -1);
@@ -149,7 +158,7 @@ function main(): void {
     }
     if (matches !== undefined) status.textContent = `Matched: ${matchedPercent(report, matches)} % of total time`;
     else if (pattern === '') status.textContent = '';
-    for (const v of [flame, icicle, table, sandwich, graph]) v.setMatches(matches);
+    for (const v of [flame, icicle, table, sandwich, graph, ...(changes === undefined ? [] : [changes])]) v.setMatches(matches);
   }
 
   search.addEventListener('input', () => go({ search: search.value }, true));
@@ -180,7 +189,7 @@ function main(): void {
     }
     if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     const n = Number(e.key);
-    if (Number.isInteger(n) && n >= 1 && n <= VIEWS.length) go({ view: VIEWS[n - 1] });
+    if (Number.isInteger(n) && n >= 1 && n <= shown.length) go({ view: shown[n - 1] });
     else if (e.key === '/') {
       e.preventDefault();
       search.focus();

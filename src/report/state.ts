@@ -3,7 +3,8 @@
  * that a link reopens the same view.
  */
 
-export const VIEWS = ['flame', 'icicle', 'table', 'sandwich', 'graph'] as const;
+/** The views, by their keys 1-6 ('diff' only in a differential report). */
+export const VIEWS = ['flame', 'icicle', 'table', 'sandwich', 'graph', 'diff'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface State {

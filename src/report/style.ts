@@ -57,6 +57,15 @@ main > div { position: absolute; inset: 0; }
 .sandwich-list td:last-child, .sandwich-list th:last-child { text-align: left; white-space: normal; overflow-wrap: anywhere; }
 .sandwich-list tr[data-fn] { cursor: pointer; }
 .sandwich-list tr[data-fn]:hover { background: #eef; }
+.diff-view { overflow: auto; padding: 8px 10px; }
+.diff-table { border-collapse: collapse; font: 12px monospace; }
+.diff-table th { cursor: pointer; background: #eee; padding: 2px 8px; position: sticky; top: 0; }
+.diff-table td { padding: 1px 8px; text-align: right; white-space: nowrap; }
+.diff-table td:last-child { text-align: left; }
+.diff-table tr[data-fn] { cursor: pointer; }
+.diff-table tr.grew td:first-child { color: #b00; }
+.diff-table tr.shrank td:first-child { color: #00b; }
+.diff-table tr.m { background: rgb(245,190,245); }
 svg.graph { flex: 1; width: 100%; min-height: 0; cursor: grab; background: #fdfdfd; }
 svg.graph .node { cursor: pointer; }
 svg.graph .node-label { font: 11px monospace; pointer-events: none; dominant-baseline: central; }

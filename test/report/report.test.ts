@@ -15,7 +15,9 @@ import { readPstats } from '../../src/import/pstats';
 import { readProfile } from '../../src/import/read';
 import type { Profile } from '../../src/model/profile';
 import type { Options } from '../../src/options';
-import { buildFrames, renderToString } from '../../src/pipeline';
+import { buildFrames, renderDiff, renderToString } from '../../src/pipeline';
+import { decodeChunks } from '../../src/render/bytes';
+import { readOurSvg } from '../helpers/svg-frames';
 import { tooltip } from '../../src/render/svg-frames';
 import { checkedPage, launchChromium } from '../helpers/browser';
 import { encodePstats } from '../helpers/encode-marshal';
@@ -425,6 +427,33 @@ describe('--format=html in Chromium', () => {
     expect(await page.textContent('.table-body')).toContain('(normalize)');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  test('a diff report: the changes ranked, parse first; the flame tooltips as the SVG; a self-diff all zero', async () => {
+    const D = join(FIXTURES, 'diff');
+    const side = (f: string) => buildFrames(load(join(D, f)), { format: 'html' });
+    for (const [name, b, a] of [['diff', 'before.prof', 'after.prof'], ['self', 'after.prof', 'after.prof']] as const) {
+      const file = join(dir, `${name}.html`);
+      writeFileSync(file, decodeChunks(renderDiff(side(b), side(a), { format: 'html' }, name)));
+      const { page, problems } = await open(file, '#view=diff');
+      const rows = await page.$$eval('.diff-table tr[data-label]', (rs) => rs.map((r) => [(r as HTMLElement).dataset.label!, r.children[0].textContent!]));
+      expect(rows.length).toBe(new Set([...side(b).funcs, ...side(a).funcs].map((f) => f.label)).size);
+      if (name === 'diff') expect(rows[0][0]).toMatch(/work\.py:\d+:parse$/);
+      else for (const [, change] of rows) expect(change).toBe('0');
+      // The flame's tooltips are the diff SVG's.
+      const svg = readOurSvg(decodeChunks(renderDiff(side(b), side(a), { format: 'svg' }, name)));
+      const frames = side(a);
+      await page.keyboard.press('1');
+      for (let i = 0; i < columnsOf(frames).flame.length; i++) {
+        const box = await frameBox(page, frames, 'flame', i);
+        await page.mouse.move(1, 1);
+        expect(await pixel(page, box.cssX + 1, box.cssY + box.h - 2)).toBe(svg.frames[i].fill);
+        await page.mouse.move(box.x + 1.5, box.y + box.h / 2);
+        expect(await page.textContent('#details')).toBe(svg.frames[i].title);
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+    }
   });
 
   test('sampled stacks: the table counts samples exactly, from the stacks', async () => {
