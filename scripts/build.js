@@ -18,7 +18,7 @@ function newest(file) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(file).map((f) => newest(path.join(file, f))));
 }
 
-const built = ['dist/cli.bundle.js', 'dist/index.d.ts', 'dist/report.js'].map((f) => path.join(root, f));
+const built = ['dist/cli.bundle.js', 'dist/index.d.ts', 'dist/report.js', 'dist/serve-worker.js'].map((f) => path.join(root, f));
 const sources = ['src', 'package.json', 'tsconfig.json', 'scripts/build.js'].map((f) => path.join(root, f));
 if (process.argv.includes('--if-stale') && built.every((f) => fs.existsSync(f))) {
   const oldest = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
@@ -52,6 +52,23 @@ if (/<\/script|<!--/i.test(fs.readFileSync(reportTmp, 'utf8'))) {
   throw new Error('dist/report.js holds "</script" or "<!--": it cannot be inlined in the report');
 }
 fs.renameSync(reportTmp, report);
+
+// flameprof serve's worker thread: its own bundle, which the server starts by file name.
+const worker = path.join(root, 'dist/serve-worker.js');
+const workerTmp = `${worker}.${process.pid}.tmp`;
+require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'src/serve/worker.ts')],
+  outfile: workerTmp,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+fs.renameSync(workerTmp, worker);
 
 const bundle = path.join(root, 'dist/cli.bundle.js');
 const tmp = `${bundle}.${process.pid}.tmp`;

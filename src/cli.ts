@@ -14,6 +14,8 @@ import { buildFrames, defaultTitle, render, renderDiff } from './pipeline';
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runModule = (): typeof import('./io/python') => require('./io/python');
+// Loaded only for `flameprof serve`: the http module and the worker cost every other run start-up time.
+const serveModule = (): typeof import('./serve/server') => require('./serve/server');
 
 declare const FLAMEPROF_VERSION: string | undefined;
 
@@ -64,6 +66,9 @@ export const FLAGS: readonly Flag[] = [
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'normalize', kind: 'boolean', option: 'normalize', describe: "with diff: scale BEFORE to AFTER's total first (difffolded.pl -n)" },
   { name: 'negate', kind: 'boolean', option: 'negate', describe: "with diff: draw BEFORE's frames instead of AFTER's" },
+  { name: 'port', kind: 'int', min: 0, minInclusive: true, max: 65535, describe: 'with serve: the port (default 8888; 0: any free one)' },
+  { name: 'host', kind: 'string', describe: 'with serve: the address to listen on (default 127.0.0.1: this machine only)' },
+  { name: 'open', kind: 'boolean', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
   { name: 'run', alias: 'r', kind: 'string', describe: "run the Python script SCRIPT under cProfile and graph it (the script's arguments go after --)" },
@@ -110,6 +115,8 @@ export interface ParsedArgs {
   run: RunRequest | undefined;
   /** `flameprof diff BEFORE AFTER`: each side's profiles (several joined by `+`). */
   diff: { before: string[]; after: string[] } | undefined;
+  /** `flameprof serve [DIR]`: the folder and where to listen. */
+  serve: { dir: string; port: number; host: string; open: boolean } | undefined;
 }
 
 export interface RunRequest {
@@ -195,6 +202,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const inputs = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
   const run = runRequest(a, out as string | undefined);
   const diff = inputs[0] === 'diff' && run === undefined ? diffSides(inputs.slice(1)) : undefined;
+  const serve = inputs[0] === 'serve' && run === undefined ? serveRequest(a, inputs.slice(1)) : undefined;
+  if (serve === undefined) {
+    for (const f of ['port', 'host', 'open']) if (a[f] !== undefined) throw new UsageError(`--${f} works only with flameprof serve`);
+  }
   if (diff === undefined && (options.normalize === true || options.negate === true)) {
     throw new UsageError(`--${options.normalize === true ? 'normalize' : 'negate'} works only with flameprof diff`);
   }
@@ -203,9 +214,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   return {
     options: resolveOptions(options),
-    inputs: run || diff ? [] : inputs,
+    inputs: run || diff || serve ? [] : inputs,
     run,
     diff,
+    serve,
     out: out as string | undefined,
     debug: a.debug === true,
     version: a.version === true,
@@ -297,6 +309,13 @@ function flagValue(f: Flag, v: unknown): unknown {
   return n;
 }
 
+function serveRequest(a: Record<string, unknown>, words: string[]): NonNullable<ParsedArgs['serve']> {
+  if (words.length > 1) throw new UsageError(`serve takes one folder, got ${words.length}`);
+  const port = a.port === undefined ? 8888 : (flagValue(FLAGS.find((f) => f.name === 'port')!, a.port) as number);
+  const host = a.host === undefined ? '127.0.0.1' : (flagValue(FLAGS.find((f) => f.name === 'host')!, a.host) as string);
+  return { dir: words[0] ?? '.', port, host, open: a.open === true };
+}
+
 /** `BEFORE [+ MORE...] AFTER [+ MORE...]`: the two sides, each one or more profiles joined by `+`. */
 function diffSides(words: string[]): { before: string[]; after: string[] } {
   const sides: string[][] = [];
@@ -367,6 +386,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (args.run) return await runProgram(args, args.run, io);
     if (args.diff) return await runDiff(args, args.diff, io);
+    if (args.serve) return await runServe(args.serve, io);
     if (args.inputs.length === 0) throw new UsageError('no profile given');
     if (args.inputs.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
     return await runRender(args, io);
@@ -386,6 +406,26 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   // a chunk it has queued, so it gets chunks of its own.
   if (args.out !== undefined) await writeOutput(args.out, render(frames, args.options, title, { reuse: true }));
   else await writeStream(io.stdout, render(frames, args.options, title));
+  return 0;
+}
+
+/** `flameprof serve`: until Ctrl-C or SIGTERM, which stop it cleanly (exit 0). */
+async function runServe(req: NonNullable<ParsedArgs['serve']>, io: CliIo): Promise<number> {
+  const serving = await serveModule().serve({ dir: req.dir, port: req.port, host: req.host });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(req.host)) {
+    io.stderr.write(`flameprof: warning: listening on ${req.host}: the profiles can be read by anyone who reaches this machine there\n`);
+  }
+  io.stdout.write(`flameprof: serving ${req.dir} at ${serving.url} (Ctrl-C stops)\n`);
+  if (req.open) {
+    const opener = process.env.BROWSER || (process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open');
+    const child = require('node:child_process').spawn(opener, [serving.url], { stdio: 'ignore', detached: true });
+    child.on('error', () => io.stderr.write(`flameprof: warning: could not start ${opener} to open ${serving.url}\n`));
+    child.unref();
+  }
+  await new Promise<void>((done) => {
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => done());
+  });
+  await serving.close();
   return 0;
 }
 

@@ -1,0 +1,125 @@
+/**
+ * `flameprof serve`'s worker thread: decodes profiles and renders reports off the server's
+ * thread, so that one huge or slow dump never stalls the listing or other requests.
+ * Messages: a ServeJob in, a ServeReply out (reports as bytes, transferred).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { FlameprofError, InputError } from '../errors';
+import { exactStats } from '../frames/exact';
+import { detectFormat } from '../import/detect';
+import { readProfile } from '../import/read';
+import { funcLabel, type Profile } from '../model/profile';
+import { buildFrames, renderDiff, renderToString } from '../pipeline';
+import { decodeChunks } from '../render/bytes';
+import { fsReason } from '../io/files';
+
+/** What the server asks for: a listing's summary, a report, or the diff of two profiles (paths checked by the server). */
+export type ServeRequest =
+  | { readonly op: 'summary'; readonly path: string; readonly name: string }
+  | { readonly op: 'report'; readonly path: string; readonly name: string }
+  | { readonly op: 'diff'; readonly before: { path: string; name: string }; readonly after: { path: string; name: string } };
+
+export type ServeJob = ServeRequest & { readonly id: number };
+
+export interface Summary {
+  readonly kind: 'pstats' | 'folded' | 'plop';
+  /** Seconds (pstats: the sum of own times) or samples. */
+  readonly total: number;
+  readonly unit: 'seconds' | 'samples';
+  /** The function with the most own time, and that time. */
+  readonly top: string;
+  readonly topOwn: number;
+}
+
+export type ServeReply =
+  | { readonly id: number; readonly ok: true; readonly summary?: Summary; readonly html?: Uint8Array }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+// Its own ArrayBuffer per report (a small Buffer shares Node's pool, which cannot be transferred).
+const encoder = new TextEncoder();
+
+/** How often a file that changes while it is read is read again. */
+const READ_TRIES = 3;
+
+/** A file's bytes, read again if it changed while it was read (a profiler still writing it). */
+export function readStable(path: string, name: string): Buffer {
+  for (let attempt = 0; attempt < READ_TRIES; attempt++) {
+    let bytes: Buffer;
+    let before;
+    let after;
+    try {
+      before = statSync(path);
+      bytes = readFileSync(path);
+      after = statSync(path);
+    } catch (err) {
+      throw new InputError(`${name}: ${fsReason(err)}`);
+    }
+    if (before.size === after.size && before.mtimeMs === after.mtimeMs && bytes.length === after.size) {
+      if (bytes.length === 0) throw new InputError(`${name}: empty file`);
+      return bytes;
+    }
+  }
+  throw new InputError(`${name}: kept changing while it was read`);
+}
+
+function load(path: string, name: string): { profile: Profile; kind: Summary['kind'] } {
+  const bytes = readStable(path, name);
+  const profile = readProfile(bytes, name);
+  const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const kind = profile.kind === 'callgraph' ? 'pstats' : gz ? 'folded' : (detectFormat(bytes) as Summary['kind']);
+  return { profile, kind };
+}
+
+function summarize(path: string, name: string): Summary {
+  const { profile, kind } = load(path, name);
+  const exact = exactStats(profile);
+  let top = -1;
+  let total = 0;
+  for (let i = 0; i < exact.tt.length; i++) {
+    total += exact.tt[i];
+    if (top < 0 || exact.tt[i] > exact.tt[top]) top = i;
+  }
+  const keys = profile.kind === 'callgraph' ? profile.functions.map((f) => f.key) : profile.funcs;
+  return {
+    kind,
+    total,
+    unit: profile.kind === 'callgraph' ? 'seconds' : 'samples',
+    top: top < 0 ? '' : funcLabel(keys[top]),
+    topOwn: top < 0 ? 0 : exact.tt[top],
+  };
+}
+
+export function handle(job: ServeJob): ServeReply {
+  try {
+    if (job.op === 'summary') return { id: job.id, ok: true, summary: summarize(job.path, job.name) };
+    if (job.op === 'report') {
+      const { profile } = load(job.path, job.name);
+      const frames = buildFrames(profile, { format: 'html' });
+      return { id: job.id, ok: true, html: encoder.encode(renderToString(frames, { format: 'html' }, job.name)) };
+    }
+    const side = (s: { path: string; name: string }) => {
+      const { profile } = load(s.path, s.name);
+      return { profile, frames: buildFrames(profile, { format: 'html' }) };
+    };
+    const before = side(job.before);
+    const after = side(job.after);
+    if (before.profile.kind !== after.profile.kind) {
+      throw new InputError(`${job.after.name}: is not of ${job.before.name}'s kind: both sides of a diff must be pstats dumps, or both sampled stacks`);
+    }
+    const html = decodeChunks(renderDiff(before.frames, after.frames, { format: 'html' }, `${job.before.name} -> ${job.after.name}`));
+    return { id: job.id, ok: true, html: encoder.encode(html) };
+  } catch (err) {
+    // Bad input is the user's to read; anything else is a bug, reported the same way here.
+    const message = err instanceof FlameprofError ? err.message : `internal error: ${(err as Error).message}`;
+    return { id: job.id, ok: false, error: message };
+  }
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  port.on('message', (job: ServeJob) => {
+    const reply = handle(job);
+    port.postMessage(reply, reply.ok && reply.html !== undefined ? [reply.html.buffer as ArrayBuffer] : []);
+  });
+}

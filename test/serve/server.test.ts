@@ -1,0 +1,246 @@
+/**
+ * `flameprof serve`: the real CLI in a child process on a free loopback port, real HTTP
+ * requests (never a mock), and Chromium for the pages.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { checkedPage, launchChromium } from '../helpers/browser';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'flameprof.js');
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const HOSTILE = '<img src=x onerror=alert(1)>.prof';
+
+let dir: string;
+let outside: string;
+let server: ChildProcess;
+let base: string;
+let browser: Browser;
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request with the path exactly as given (no normalising of `..` by a client library). */
+function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
+  const url = new URL(base);
+  return new Promise((done, fail) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** Start `flameprof serve` and wait for its URL line. */
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { ...env, NODE_OPTIONS: '' } });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /at (http:\/\/\S+) /.exec(out);
+      if (m) done({ child, url: m[1], stderr: () => err });
+    });
+    child.on('exit', (code) => fail(new Error(`serve exited with ${code}: ${err}`)));
+  });
+}
+
+const stamp = (file: string, secondsAgo: number): void => {
+  const t = Date.now() / 1000 - secondsAgo;
+  utimesSync(file, t, t);
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flameprof-serve-'));
+  outside = mkdtempSync(join(tmpdir(), 'flameprof-outside-'));
+  writeFileSync(join(outside, 'secret.prof'), readFileSync(join(ROOT, 'samples', 'shared.prof')));
+  copyFileSync(join(ROOT, 'samples', 'pipeline.prof'), join(dir, 'pipeline.prof'));
+  copyFileSync(join(FIXTURES, 'diff', 'before.prof'), join(dir, 'before.prof'));
+  mkdirSync(join(dir, 'nightly'));
+  copyFileSync(join(FIXTURES, 'diff', 'after.prof'), join(dir, 'nightly', 'after.prof'));
+  copyFileSync(join(FIXTURES, 'sampled', 'plopload.flame'), join(dir, 'nightly', 'plop.flame'));
+  writeFileSync(join(dir, 'corrupt.prof'), Buffer.from([0xfb, 0x01, 0x02]));
+  writeFileSync(join(dir, HOSTILE), readFileSync(join(ROOT, 'samples', 'recursive.prof')));
+  writeFileSync(join(dir, 'notes.md'), '# not a profile\n');
+  symlinkSync(join(outside, 'secret.prof'), join(dir, 'link-out.prof'));
+  // Newest first: plop.flame, after, pipeline, before, corrupt, hostile.
+  [['nightly/plop.flame', 10], ['nightly/after.prof', 20], ['pipeline.prof', 30], ['before.prof', 40], ['corrupt.prof', 50], [HOSTILE, 60]].forEach(([f, t]) =>
+    stamp(join(dir, f as string), t as number),
+  );
+  const s = await start([dir, '--port', '0']);
+  server = s.child;
+  base = s.url;
+  browser = await launchChromium();
+}, 60000);
+
+afterAll(async () => {
+  server?.kill('SIGTERM');
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+test('the listing: every profile under the folder, newest first, with kind, size, total and top function', async () => {
+  const r = await get('/');
+  expect(r.status).toBe(200);
+  const names = [...r.body.matchAll(/<td class="name"><a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => m[2]);
+  expect(names).toEqual(['nightly/plop.flame', 'nightly/after.prof', 'pipeline.prof', 'before.prof', 'corrupt.prof', '&lt;img src=x onerror=alert(1)&gt;.prof']);
+  const row = (name: string) => r.body.split('\n').find((l) => l.includes(`>${name}</a>`))!;
+  expect(row('pipeline.prof')).toMatch(/<td>pstats<\/td><td class="num">2\.7 KB<\/td><td class="num">0\.1623 s<\/td><td class="top">samples\/pipeline\.py:7:generate_text/);
+  expect(row('nightly/plop.flame')).toMatch(/<td>folded<\/td>.*59 samples.*&lt;string&gt;:4:&lt;listcomp&gt;/);
+  expect(row('corrupt.prof')).toMatch(/cannot read.*corrupt\.prof: /);
+  // Not a profile's name, and a link that leads outside: not listed.
+  expect(r.body).not.toContain('notes.md');
+  expect(r.body).not.toContain('link-out');
+  expect(r.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; /);
+  expect(r.headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('a profile opens as the report, served by the server, in Chromium with no page error and no outside request', async () => {
+  const { page, problems } = await checkedPage(browser);
+  const outsideRequests: string[] = [];
+  page.on('request', (req) => {
+    if (!req.url().startsWith(base)) outsideRequests.push(req.url());
+  });
+  await page.goto(base);
+  await page.click('a[href="view/pipeline.prof"]');
+  await page.waitForSelector('html[data-ready]');
+  await page.keyboard.press('3');
+  expect(await page.textContent('.table-body')).toContain('samples/pipeline.py:7(generate_text)');
+  // The hash state makes a shareable link.
+  const link = page.url();
+  expect(link).toBe(`${base}view/pipeline.prof#view=table`);
+  // Two chosen profiles open their comparison (the older one is BEFORE).
+  await page.goto(base);
+  await page.check('input[value="before.prof"]');
+  await page.check('input[value="nightly/after.prof"]');
+  await page.click('#compare');
+  await page.waitForSelector('html[data-ready]');
+  expect(page.url()).toBe(`${base}diff?before=before.prof&after=nightly%2Fafter.prof`);
+  await page.keyboard.press('6');
+  expect(await page.textContent('.diff-table')).toMatch(/work\.py:\d+:parse/);
+  // The filter box keeps the matching rows.
+  await page.goto(base);
+  await page.fill('#filter', 'nightly');
+  expect(await page.$$eval('tbody tr:not([hidden])', (rs) => rs.length)).toBe(2);
+  expect(problems.filter((p) => !p.startsWith('request:'))).toEqual([]);
+  expect(outsideRequests).toEqual([]);
+  await page.close();
+});
+
+test('paths outside the folder are refused in every spelling; only GET and HEAD', async () => {
+  for (const path of [
+    '/view/../../etc/passwd',
+    '/view/%2e%2e/%2e%2e/etc/passwd',
+    '/view/..%2f..%2fetc%2fpasswd',
+    '/view/nightly%2fafter.prof',
+    '/view//etc/passwd',
+    '/view/pipeline.prof%00.txt',
+    '/view/link-out.prof',
+    '/view/nightly/../pipeline.prof',
+    '/diff?before=../x.prof&after=pipeline.prof',
+    '/diff?before=/etc/passwd&after=pipeline.prof',
+  ]) {
+    const r = await get(path);
+    expect([path, r.status]).toEqual([path, 403]);
+    expect(r.body).not.toContain('root:');
+  }
+  expect((await get('/view/missing.prof')).status).toBe(404);
+  expect((await get('/nothing')).status).toBe(404);
+  for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+    const r = await get('/', method);
+    expect([method, r.status, r.headers.allow]).toEqual([method, 405, 'GET, HEAD']);
+  }
+  const head = await get('/view/pipeline.prof', 'HEAD');
+  expect([head.status, head.body, Number(head.headers['content-length']) > 1000]).toEqual([200, '', true]);
+  // Another site's name for this address (DNS rebinding) is refused.
+  expect((await get('/', 'GET', { Host: 'evil.example:80' })).status).toBe(403);
+});
+
+test('a corrupt dump gives an error page naming it (422), and the server keeps serving', async () => {
+  const r = await get('/view/corrupt.prof');
+  expect(r.status).toBe(422);
+  expect(r.body).toMatch(/<p class="err">corrupt\.prof: [^<]+<\/p>/);
+  expect((await get('/view/pipeline.prof')).status).toBe(200);
+});
+
+test('a hostile file name is text in the listing and runs nothing', async () => {
+  const { page, problems } = await checkedPage(browser);
+  await page.goto(base);
+  const names = await page.$$eval('td.name a', (as) => as.map((a) => a.textContent));
+  expect(names).toContain(HOSTILE);
+  expect(await page.$$eval('img', (is) => is.length)).toBe(0);
+  await page.click(`a[href="view/${encodeURIComponent(HOSTILE)}"]`);
+  await page.waitForSelector('html[data-ready]');
+  expect(await page.title()).toBe(HOSTILE);
+  expect(problems.filter((p) => !p.startsWith('request:'))).toEqual([]);
+  await page.close();
+});
+
+test('a file added while running appears on reload, and a changed one is read again', async () => {
+  copyFileSync(join(ROOT, 'samples', 'shared.prof'), join(dir, 'nightly', 'new.prof'));
+  const r = await get('/');
+  expect(r.body).toMatch(/>nightly\/new\.prof<\/a>.*samples\/shared\.py:6:split_fields/);
+  // The newest file is listed first.
+  expect(/<td class="name"><a href="[^"]*">([^<]*)<\/a>/.exec(r.body)![1]).toBe('nightly/new.prof');
+  writeFileSync(join(dir, 'nightly', 'new.prof'), 'a;b 5\n');
+  const again = await get('/view/nightly/new.prof');
+  expect(again.status).toBe(200);
+  expect(again.body).toContain('"unit":"samples"');
+});
+
+test('500 requests, 50 at a time, five rounds: no error, and the memory stays bounded', async () => {
+  const paths = ['/', '/view/pipeline.prof', '/view/nightly/after.prof', '/view/nightly/plop.flame', '/diff?before=before.prof&after=nightly/after.prof'];
+  const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
+  const sizes: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    let next = 0;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < 500) {
+          const p = paths[next++ % paths.length];
+          statuses.push((await get(p)).status);
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(statuses).toHaveLength(500);
+    sizes.push(rss());
+  }
+  // After the first round has filled the caches, later rounds add little.
+  expect(sizes[4] - sizes[1]).toBeLessThan(40 * 2 ** 20);
+}, 120000);
+
+test('SIGTERM stops it cleanly; --open starts $BROWSER on the URL; another host warns; a taken port is an error', async () => {
+  const opened = join(dir, 'opened.txt');
+  const fake = join(outside, 'browser.sh');
+  writeFileSync(fake, `#!/bin/sh\necho "$1" > '${opened}'\n`, { mode: 0o755 });
+  const s = await start([join(ROOT, 'samples'), '--port', '0', '--open', '--host', '127.0.0.2'], { ...process.env, BROWSER: fake });
+  expect(s.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/$/);
+  for (let i = 0; i < 50 && !existsSync(opened); i++) await new Promise((d) => setTimeout(d, 100));
+  expect(readFileSync(opened, 'utf8')).toBe(`${s.url}\n`);
+  expect(s.stderr()).toBe('flameprof: warning: listening on 127.0.0.2: the profiles can be read by anyone who reaches this machine there\n');
+  const port = new URL(s.url).port;
+  const taken = spawnSync(process.execPath, [CLI, 'serve', '--host', '127.0.0.2', '--port', port, ROOT], { encoding: 'utf8' });
+  expect([taken.status, taken.stderr]).toEqual([1, `flameprof: port ${port} is in use: choose another with --port (0: any free one)\n`]);
+  const code = await new Promise<number | null>((done) => {
+    s.child.on('exit', (c) => done(c));
+    s.child.kill('SIGTERM');
+  });
+  expect(code).toBe(0);
+  const usage = spawnSync(process.execPath, [CLI, '--port', '80', 'x.prof'], { encoding: 'utf8' });
+  expect([usage.status, usage.stderr]).toEqual([2, "flameprof: --port works only with flameprof serve (see 'flameprof --help')\n"]);
+});
