@@ -89,6 +89,8 @@ export const FLAGS: readonly Flag[] = [
 
 const EXAMPLES: ReadonlyArray<[string, string]> = [
   ['flameprof diff before.prof after.prof > diff.svg', 'what got slower (red) or faster (blue) from one run to the next'],
+  ['flameprof serve profiles/ --open', 'browse a folder of profiles in the browser (http://127.0.0.1:8888/)'],
+  ['flameprof --format=html -o app.html app.prof', 'the interactive report: flame, table, sandwich, call graph'],
   ['flameprof app.prof > app.svg', 'flame graph of a cProfile dump (python -m cProfile -o app.prof app.py)'],
   ['flameprof -o app.svg a.prof b.prof', 'merge two dumps, as pstats.Stats(a, b) does'],
   ['flameprof --format=log app.prof | flamegraph.pl > out.svg', 'folded stacks for flamegraph.pl'],
@@ -346,7 +348,10 @@ export async function helpText(): Promise<string> {
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
   let y = yargs([])
     .scriptName('flameprof')
-    .usage('$0 [options] <profile...>\n$0 [options] -r SCRIPT | -m MODULE [-- ARGS...]\n\nFlame graphs from Python profiles (cProfile/profile dumps). Use - to read standard input.')
+    .usage(
+      '$0 [options] <profile...>\n$0 [options] -r SCRIPT | -m MODULE [-- ARGS...]\n$0 [options] diff BEFORE [+ MORE] AFTER [+ MORE]\n$0 [options] serve [DIR]\n\n' +
+        'Flame graphs from Python profiles (cProfile/profile dumps). Use - to read standard input.',
+    )
     .version(false)
     .help(false)
     .wrap(Math.min(100, process.stdout.columns || 100));
