@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Build: bundle the CLI into dist/cli.bundle.js with esbuild, so that `flameprof` starts
-// fast, then type-check and emit the library (dist/*.js + .d.ts) with tsc.
+// Build: bundle the CLI (dist/cli.bundle.js, so that `flameprof` starts fast), the report's
+// page script and the server's worker with esbuild, then type-check and emit the library
+// (dist/*.js + .d.ts) with tsc.
 //
 // --if-stale (what `prepare` runs) does nothing when dist/ is newer than every source: the
 // first `npx flameprof` in a clone runs `prepare` again, right after `npm ci` built it.
@@ -25,71 +26,39 @@ if (process.argv.includes('--if-stale') && built.every((f) => fs.existsSync(f)))
   if (Math.max(...sources.map(newest)) < oldest) process.exit(0);
 }
 
-// Each bundle is written to a temporary name and renamed, so that tests spawning the CLI
-// never see a half-written file.
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 
-// The HTML report's page script (src/report/, with d3-force), which render/html.ts inlines
-// into every report. It must hold nothing that ends its <script> element early.
-const report = path.join(root, 'dist/report.js');
-const reportTmp = `${report}.${process.pid}.tmp`;
-require('esbuild').buildSync({
-  entryPoints: [path.join(root, 'src/report/main.ts')],
-  outfile: reportTmp,
-  bundle: true,
-  platform: 'browser',
-  target: 'chrome100',
-  format: 'iife',
-  // The tooltips come from the SVG writer's module, whose colours (never used by the page)
-  // load node:crypto on first use only.
-  external: ['node:crypto'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-if (/<\/script|<!--/i.test(fs.readFileSync(reportTmp, 'utf8'))) {
-  fs.unlinkSync(reportTmp);
-  throw new Error('dist/report.js holds "</script" or "<!--": it cannot be inlined in the report');
+/**
+ * Bundle `entry` into dist/`out`: written to a temporary name and renamed, so that tests
+ * spawning the CLI never see a half-written file. `check` may refuse the bundle's text.
+ */
+function bundle(entry, out, options, check = () => undefined) {
+  const file = path.join(root, 'dist', out);
+  const tmp = `${file}.${process.pid}.tmp`;
+  require('esbuild').buildSync({ entryPoints: [path.join(root, entry)], outfile: tmp, bundle: true, legalComments: 'none', logLevel: 'warning', ...options });
+  const problem = check(fs.readFileSync(tmp, 'utf8'));
+  if (problem !== undefined) {
+    fs.unlinkSync(tmp);
+    throw new Error(`dist/${out}: ${problem}`);
+  }
+  fs.renameSync(tmp, file);
 }
-fs.renameSync(reportTmp, report);
 
-// flameprof serve's worker thread: its own bundle, which the server starts by file name.
-const worker = path.join(root, 'dist/serve-worker.js');
-const workerTmp = `${worker}.${process.pid}.tmp`;
-require('esbuild').buildSync({
-  entryPoints: [path.join(root, 'src/serve/worker.ts')],
-  outfile: workerTmp,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-fs.renameSync(workerTmp, worker);
+// Node bundles: whitespace and syntax only, so identifiers keep their names and --debug
+// stack traces read.
+const NODE = { platform: 'node', target: 'node20', format: 'cjs', minifyWhitespace: true, minifySyntax: true };
 
-const bundle = path.join(root, 'dist/cli.bundle.js');
-const tmp = `${bundle}.${process.pid}.tmp`;
-require('esbuild').buildSync({
-  entryPoints: [path.join(root, 'src/cli.ts')],
-  outfile: tmp,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // Whitespace and syntax only: identifiers keep their names, so --debug stack traces read.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  // yargs is more than half of the bundle but only prints --help: left out, it is loaded
-  // from node_modules when --help asks for it.
-  external: ['yargs', 'yargs/*'],
-  define: { FLAMEPROF_VERSION: JSON.stringify(pkg.version) },
-  logLevel: 'warning',
-});
-fs.renameSync(tmp, bundle);
+// The HTML report's page script (src/report/, with d3-force), which render/html.ts inlines
+// into every report. The tooltips come from the SVG writer's module, whose colours (never
+// used by the page) load node:crypto on first use only.
+bundle('src/report/main.ts', 'report.js', { platform: 'browser', target: 'chrome100', format: 'iife', external: ['node:crypto'], minify: true }, (text) =>
+  /<\/script|<!--/i.test(text) ? 'holds "</script" or "<!--": it cannot be inlined in the report' : undefined,
+);
+// flameprof serve's worker thread, which the server starts by file name.
+bundle('src/serve/worker.ts', 'serve-worker.js', NODE);
+// The CLI. yargs is more than half of it but only prints --help: left out, it is loaded
+// from node_modules when --help asks for it.
+bundle('src/cli.ts', 'cli.bundle.js', { ...NODE, external: ['yargs', 'yargs/*'], define: { FLAMEPROF_VERSION: JSON.stringify(pkg.version) } });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });

@@ -2,6 +2,7 @@
  * The page's copy of the profile: ReportData (../render/report-data.ts) decoded into typed
  * arrays, with the indices the views search by.
  */
+import type { ExactStats } from '../frames/exact';
 import { FrameColumns } from '../frames/frame-set';
 import { funcLabel } from '../model/profile';
 import { DATA_ID, type B64, type DiffData, type ReportData, type SectionData } from '../render/report-data';
@@ -14,15 +15,8 @@ export interface Section {
   readonly rows: Int32Array[];
 }
 
-export interface Edges {
-  readonly n: number;
-  readonly caller: Int32Array;
-  readonly callee: Int32Array;
-  readonly cc: Float64Array;
-  readonly nc: Float64Array;
-  readonly tt: Float64Array;
-  readonly ct: Float64Array;
-}
+/** The exact caller -> callee edges (frames/exact.ts), and how many. */
+export type Edges = ExactStats['edges'] & { readonly n: number };
 
 export interface Report {
   readonly data: ReportData;

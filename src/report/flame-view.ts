@@ -5,8 +5,7 @@
  * what is on screen, not the 150,000 frames of the graph. Geometry, fills, labels and
  * tooltips are the SVG's (the same functions make them).
  */
-import type { Frame, FrameSet } from '../frames/frame-set';
-import { FRAME_COLORS } from '../frames/frame-set';
+import type { FrameSet } from '../frames/frame-set';
 import { formatPercent } from '../model/pynum';
 import { diffDetails } from '../render/diff';
 import { tooltip } from '../render/svg-frames';
@@ -262,19 +261,7 @@ export class FlameView {
       const only = d.missing[i] === 1 ? (diff.negate ? 'gone' : 'new') : undefined;
       return `${this.report.labels[f.func[i]]} ${share} — ${diffDetails(d.before[i], d.after[i], d.selfBefore[i], d.selfAfter[i], this.report.total, this.report.data.unitWord, only)}`;
     }
-    const frame: Frame = {
-      level: f.level[i],
-      x: f.x[i],
-      w: f.w[i],
-      func: f.func[i],
-      color: FRAME_COLORS[f.color[i]],
-      cc: f.cc[i],
-      nc: f.nc[i],
-      tt: f.tt[i],
-      ct: f.ct[i],
-      self: f.tt[i],
-    };
-    return tooltip(frame, section, this.frameSet, this.report.data.unitWord);
+    return tooltip(f.frame(i), section, this.frameSet, this.report.data.unitWord);
   }
 
   private hitAt(e: MouseEvent): Hit | undefined {
