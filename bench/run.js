@@ -29,6 +29,8 @@ const root = path.join(__dirname, '..');
 const cli = path.join(root, 'bin', 'flameprof.js');
 const node = process.execPath;
 const SYMPY = path.join(__dirname, 'inputs', 'sympy-tests.prof');
+// Real runs merged by pstats (bench/inputs/make-merge.py makes it; the rows need it).
+const MERGED = path.join(__dirname, 'inputs', 'merged-7mb.prof');
 
 const argv = process.argv.slice(2);
 const flag = (name) => {
@@ -82,17 +84,19 @@ const base = (...args) => [node, [path.join(BASELINE ?? '', 'bin', 'flameprof.js
 /** Each case: what it runs, its yardstick, and the budget on their ratio (if any). */
 const CASES = [
   { name: 'start-up (--version)', run: ours('--version'), vs: bare, vsName: "node -e ''" },
-  { name: 'sympy-tests.prof, default threshold', run: ours('-o', out, SYMPY), vs: bare, vsName: "node -e ''" },
+  { name: 'sympy-tests.prof, default threshold', run: ours('-o', out, SYMPY), vs: bare, vsName: "node -e ''", budget: 2.0 },
   { name: 'sympy-tests.prof, --threshold 0.001', run: ours('--threshold', '0.001', '-o', out, SYMPY), vs: bare, vsName: "node -e ''" },
+  { name: 'merged-7mb.prof, default threshold', run: ours('-o', out, MERGED), vs: bare, vsName: "node -e ''", budget: 4.0 },
 ];
 if (FLAMEPROF04) {
   CASES.push(
-    { name: 'sympy-tests.prof, default threshold', run: ours('-o', out, SYMPY), vs: py04(SYMPY), vsName: 'flameprof 0.4' },
+    { name: 'sympy-tests.prof, default threshold', run: ours('-o', out, SYMPY), vs: py04(SYMPY), vsName: 'flameprof 0.4', budget: 0.1 },
     {
       name: 'sympy-tests.prof, --threshold 0.001',
       run: ours('--threshold', '0.001', '-o', out, SYMPY),
       vs: py04('--threshold', '0.001', SYMPY),
       vsName: 'flameprof 0.4',
+      budget: 0.05,
     },
   );
 }
@@ -117,6 +121,10 @@ console.log('| case | ours | yardstick | ratio | budget |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 for (const c of CASES) {
   if (ONLY && !ONLY.some((o) => c.name.includes(o) || c.vsName.includes(o))) continue;
+  if (c.run[1].includes(MERGED) && !fs.existsSync(MERGED)) {
+    console.log(`| ${c.name} | | | | skipped: run python3 bench/inputs/make-merge.py first |`);
+    continue;
+  }
   // flameprof 0.4 writes its SVG to stdout: the comparison is with our -o of the same graph.
   const r = paired(c.run, c.vs, c.runs);
   const verdict = c.budget === undefined ? '' : r.ratio <= c.budget ? `PASS (at most ${c.budget}x)` : `FAIL (at most ${c.budget}x)`;
@@ -124,7 +132,57 @@ for (const c of CASES) {
   console.log(`| ${c.name} | ${r.a.toFixed(0)} ms | ${c.vsName} ${r.b.toFixed(0)} ms | ${r.ratio.toFixed(2)}x | ${verdict} |`);
 }
 
+/** The figures of issue 17 that are not a pair of commands. Returns how many budgets failed. */
+function scaleRows() {
+  let bad = 0;
+  const row = (name, value, budget, unit, detail) => {
+    const ok = value <= budget;
+    if (!ok) bad++;
+    console.log(`| ${name} | ${value.toFixed(unit === 'x' ? 2 : 0)}${unit} | ${detail} | | ${ok ? 'PASS' : 'FAIL'} (at most ${budget}${unit}) |`);
+  };
+  const runs = Math.min(RUNS, 7);
+  // Decode + estimate, cold against warm, in fresh processes.
+  const stages = Array.from({ length: runs }, () => JSON.parse(spawnSync(node, [path.join(__dirname, 'stages.js'), SYMPY], { env, encoding: 'utf8' }).stdout));
+  row('sympy-tests.prof: decode + estimate, cold / warm', median(stages.map((s) => s.cold / s.warm)), 2, 'x', `cold ${median(stages.map((s) => s.cold)).toFixed(0)} ms, warm ${median(stages.map((s) => s.warm)).toFixed(0)} ms`);
+  // Peak RSS beyond --version's, per call edge of the big merge.
+  if (fs.existsSync(MERGED)) {
+    const maxRss = (args) => {
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', node, cli, ...args], { env, cwd: scratch, encoding: 'utf8' });
+      return Number(r.stderr.trim().split('\n').pop()) * 1024;
+    };
+    const edges = require('../dist/index.js').loadProfiles([MERGED]).functions.reduce((n, f) => n + f.callers.length, 0);
+    const base = median(Array.from({ length: 3 }, () => maxRss(['--version'])));
+    const peak = median(Array.from({ length: 3 }, () => maxRss(['-o', out, MERGED])));
+    row('merged-7mb.prof: peak RSS per call edge', (peak - base) / edges, 400, ' B', `${(peak / 2 ** 20).toFixed(0)} MB, ${edges} edges, base ${(base / 2 ** 20).toFixed(0)} MB`);
+  }
+  // 16 disjoint copies of one dump: the time beyond decoding (a run at --threshold 100 draws nothing).
+  const copies = path.join(scratch, 'copies16.prof');
+  spawnSync('python3', ['-c', COPIES, SYMPY, copies, '16'], { env });
+  const beyond = (dump) => {
+    const full = paired(ours('-o', out, dump), ours('--threshold', '100', '-o', out, dump), Math.min(RUNS, 9));
+    return full.a - full.b;
+  };
+  const one = beyond(SYMPY);
+  const sixteen = beyond(copies);
+  row('16 disjoint copies / one, time beyond decode', sixteen / one, 3, 'x', `${sixteen.toFixed(0)} ms against ${one.toFixed(0)} ms`);
+  return bad;
+}
+
+/** A dump of N disjoint copies of a dump: every file renamed copyK/FILE, merged by pstats. */
+const COPIES = `
+import marshal, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+stats = marshal.load(open(src, 'rb'))
+out = {}
+for k in range(n):
+    r = lambda f: (('copy%d/' % k) + f[0], f[1], f[2]) if f[0] != '~' else (f[0], f[1], '%s #%d' % (f[2], k))
+    for f, (cc, nc, tt, ct, callers) in stats.items():
+        out[r(f)] = (cc, nc, tt, ct, {r(c): v for c, v in callers.items()})
+marshal.dump(out, open(dst, 'wb'))
+`;
+
 (async () => {
+  if (!ONLY || ONLY.includes('scale')) failed += scaleRows();
   if (!ONLY || ONLY.includes('browser')) {
     failed += await require('./browser').runBrowserBench({ cli, node, env, scratch, input: SYMPY });
   }

@@ -19,6 +19,7 @@ SUITES = [
     'test_collections', 'test_functools', 'test_itertools', 'test_datetime', 'test_xml_etree',
     'test_logging', 'test_zipfile', 'test_tarfile', 'test_sqlite3', 'test_pickle', 'test_difflib',
     'test_doctest', 'test_traceback', 'test_pydoc', 'test_urllib', 'test_http_cookiejar',
+    'test_asyncio', 'test_mailbox', 'test_shutil', 'test_gzip', 'test_codecs', 'test_string',
 ]
 
 

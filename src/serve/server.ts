@@ -2,7 +2,7 @@
  * `flameprof serve DIR`: a local web server over a folder of profiles, as plop's viewer is.
  * `/` lists them (newest first), `/view/PATH` is a profile's HTML report, `/diff?before=
  * PATH&after=PATH` the comparison of two. Node's own http module: three routes need no
- * framework. Decoding and rendering run on a worker thread (./worker.ts); summaries and
+ * framework. Decoding and rendering run on worker threads (./worker.ts); summaries and
  * reports are cached by path, size and modification time.
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
@@ -242,47 +242,57 @@ async function closeAll(server: Server, pool: WorkerPool): Promise<void> {
   await pool.close();
 }
 
-/** One worker thread, jobs in order; a job that fails to run is answered with its error. */
+/**
+ * Two worker threads, each job to the one with fewer waiting: one slow dump holds up one of
+ * them, and the other keeps answering. A job whose worker dies is answered with the error.
+ */
 class WorkerPool {
-  private worker: Worker | undefined;
+  private readonly workers: Array<{ worker: Worker; waiting: Map<number, (r: ServeReply) => void> } | undefined> = [undefined, undefined];
   private next = 1;
-  private readonly waiting = new Map<number, (r: ServeReply) => void>();
 
   run(job: ServeRequest): Promise<ServeReply> {
     const id = this.next++;
+    const slot = this.pick();
     return new Promise((done) => {
-      this.waiting.set(id, done);
-      this.get().postMessage({ ...job, id });
+      slot.waiting.set(id, done);
+      slot.worker.postMessage({ ...job, id });
     });
   }
 
-  private get(): Worker {
-    if (this.worker !== undefined) return this.worker;
-    const w = new Worker(workerFile());
-    w.on('message', (r: ServeReply) => {
-      const done = this.waiting.get(r.id);
-      this.waiting.delete(r.id);
+  private pick(): { worker: Worker; waiting: Map<number, (r: ServeReply) => void> } {
+    let best = -1;
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.workers[i];
+      if (w === undefined) return this.start(i);
+      if (best < 0 || w.waiting.size < this.workers[best]!.waiting.size) best = i;
+    }
+    return this.workers[best]!;
+  }
+
+  private start(i: number): { worker: Worker; waiting: Map<number, (r: ServeReply) => void> } {
+    const worker = new Worker(workerFile());
+    const slot = { worker, waiting: new Map<number, (r: ServeReply) => void>() };
+    worker.on('message', (r: ServeReply) => {
+      const done = slot.waiting.get(r.id);
+      slot.waiting.delete(r.id);
       done?.(r);
     });
     // A worker that dies (out of memory on a huge dump) fails its jobs; the next job starts a new one.
     const fail = (why: string): void => {
-      this.worker = undefined;
-      for (const [id, done] of this.waiting) done({ id, ok: false, error: why });
-      this.waiting.clear();
+      if (this.workers[i] === slot) this.workers[i] = undefined;
+      for (const [id, done] of slot.waiting) done({ id, ok: false, error: why });
+      slot.waiting.clear();
     };
-    w.on('error', (err) => fail(`the profile could not be read: ${err.message}`));
-    w.on('exit', (code) => {
-      if (this.worker === w) fail(`the reader stopped (exit ${code})`);
-    });
-    w.unref();
-    this.worker = w;
-    return w;
+    worker.on('error', (err) => fail(`the profile could not be read: ${err.message}`));
+    worker.on('exit', (code) => fail(`the reader stopped (exit ${code})`));
+    worker.unref();
+    this.workers[i] = slot;
+    return slot;
   }
 
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w !== undefined) await w.terminate();
+    const all = this.workers.splice(0, this.workers.length, undefined, undefined);
+    await Promise.all(all.map((w) => w?.worker.terminate()));
   }
 }
 

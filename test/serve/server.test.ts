@@ -244,3 +244,42 @@ test('SIGTERM stops it cleanly; --open starts $BROWSER on the URL; another host 
   const usage = spawnSync(process.execPath, [CLI, '--port', '80', 'x.prof'], { encoding: 'utf8' });
   expect([usage.status, usage.stderr]).toEqual([2, "flameprof: --port works only with flameprof serve (see 'flameprof --help')\n"]);
 });
+
+test('one slow profile stalls neither the listing nor the other reports', async () => {
+  const slowDir = mkdtempSync(join(tmpdir(), 'flameprof-slow-'));
+  try {
+    // 3,000,000 stacks: a few seconds to decode, a few hundred KB on disk.
+    const lines = Array.from({ length: 20 }, (_, k) => `main;work${k};leaf${k % 7} 1\n`).join('');
+    const { gzipSync } = await import('node:zlib');
+    writeFileSync(join(slowDir, 'slow.folded.gz'), gzipSync(Buffer.from(lines.repeat(150000))));
+    copyFileSync(join(ROOT, 'samples', 'pipeline.prof'), join(slowDir, 'pipeline.prof'));
+    const s = await start([slowDir, '--port', '0']);
+    const url = new URL(s.url);
+    const timed = async (path: string): Promise<{ ms: number; status: number; body: string }> => {
+      const t0 = Date.now();
+      const r = await new Promise<Reply>((done, fail) => {
+        const req = request({ host: url.hostname, port: url.port, path }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      return { ms: Date.now() - t0, status: r.status, body: r.body };
+    };
+    const slowReport = timed('/view/slow.folded.gz');
+    await new Promise((d) => setTimeout(d, 200));
+    const other = await timed('/view/pipeline.prof');
+    const listing = await timed('/');
+    expect([other.status, other.ms < 1500]).toEqual([200, true]);
+    expect([listing.status, listing.ms < 2500]).toEqual([200, true]);
+    expect(listing.body).toMatch(/>slow\.folded\.gz<\/a>.*reading…/);
+    const slow = await slowReport;
+    expect(slow.status).toBe(200);
+    expect(slow.ms).toBeGreaterThan(other.ms);
+    s.child.kill('SIGTERM');
+  } finally {
+    rmSync(slowDir, { recursive: true, force: true });
+  }
+}, 60000);
