@@ -188,11 +188,22 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   };
 }
 
-/** Profiles under `root`, sub-folders too; symlinks are followed only where they stay inside. */
+/**
+ * Profiles under `root`, sub-folders too, each folder once (links can make loops); symlinks
+ * are followed only where they stay inside, and hidden folders and node_modules are skipped.
+ */
 function walk(root: string): Array<{ full: string; name: string; stat: Stats }> {
   const out: Array<{ full: string; name: string; stat: Stats }> = [];
+  const seen = new Set<string>();
   const visit = (dir: string, depth: number): void => {
-    if (depth > 32) return;
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (depth > 32 || seen.has(real)) return;
+    seen.add(real);
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -202,18 +213,19 @@ function walk(root: string): Array<{ full: string; name: string; stat: Stats }> 
     for (const n of names) {
       const full = join(dir, n);
       let stat: Stats;
-      let real = full;
+      let target = full;
       try {
         if (lstatSync(full).isSymbolicLink()) {
-          real = realpathSync(full);
-          if (real !== root && !real.startsWith(root + sep)) continue;
+          target = realpathSync(full);
+          if (target !== root && !target.startsWith(root + sep)) continue;
         }
-        stat = statSync(real);
+        stat = statSync(target);
       } catch {
         continue;
       }
-      if (stat.isDirectory()) visit(full, depth + 1);
-      else if (stat.isFile() && PROFILE_NAME.test(n)) out.push({ full: real, name: relative(root, full).split(sep).join('/'), stat });
+      if (stat.isDirectory()) {
+        if (!n.startsWith('.') && n !== 'node_modules') visit(full, depth + 1);
+      } else if (stat.isFile() && PROFILE_NAME.test(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
     }
   };
   visit(root, 0);

@@ -75,6 +75,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, HOSTILE), readFileSync(join(ROOT, 'samples', 'recursive.prof')));
   writeFileSync(join(dir, 'notes.md'), '# not a profile\n');
   symlinkSync(join(outside, 'secret.prof'), join(dir, 'link-out.prof'));
+  // A link back up (a loop) and a hidden folder: neither adds to the listing.
+  symlinkSync(dir, join(dir, 'nightly', 'loop'));
+  mkdirSync(join(dir, '.cache'));
+  copyFileSync(join(ROOT, 'samples', 'pipeline.prof'), join(dir, '.cache', 'hidden.prof'));
   // Newest first: plop.flame, after, pipeline, before, corrupt, hostile.
   [['nightly/plop.flame', 10], ['nightly/after.prof', 20], ['pipeline.prof', 30], ['before.prof', 40], ['corrupt.prof', 50], [HOSTILE, 60]].forEach(([f, t]) =>
     stamp(join(dir, f as string), t as number),
