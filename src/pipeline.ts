@@ -15,9 +15,9 @@ import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
 import { readInputFile } from './io/files';
 import { funcLabel, type Profile } from './model/profile';
-import { resolveOptions, type FramePaint, type InputFormat, type Options } from './options';
+import { resolveOptions, type FramePaint, type InputFormat, type Options, type SvgOptions } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
-import { htmlSizeBound, renderHtml, type HtmlDiff } from './render/html';
+import { htmlSizeBound, renderHtml, type HtmlDiff, type HtmlOptions } from './render/html';
 import { logSize, renderLog } from './render/log';
 import { renderSpeedscope, speedscopeSize } from './render/speedscope';
 import { diffLegend, diffPaint, renderDiffLog } from './render/diff';
@@ -108,40 +108,11 @@ export function render(
     case 'log':
       return renderLog(frames, opts.logMult, chunks);
     case 'svg':
-      return renderSvg(
-        frames,
-        {
-          width: opts.width,
-          rowHeight: opts.rowHeight,
-          fontSize: opts.fontSize,
-          icicle: opts.icicle,
-          title: opts.title ?? titleFallback,
-          subtitle: opts.subtitle,
-          fluid: opts.fluid,
-          js: opts.js,
-          countName: opts.countName,
-          colors: opts.colors,
-          notes: opts.notes,
-        },
-        chunks,
-      );
+      return renderSvg(frames, svgOptions(opts, opts.title ?? titleFallback), chunks);
+    case 'html':
+      return renderHtml(frames, htmlOptions(opts, opts.title ?? titleFallback), chunks);
     case 'speedscope':
       return encodeChunks(renderSpeedscope(frames, { title: opts.title ?? titleFallback }));
-    case 'html':
-      return renderHtml(
-        frames,
-        {
-          title: opts.title ?? titleFallback,
-          subtitle: opts.subtitle,
-          icicle: opts.icicle,
-          rowHeight: opts.rowHeight,
-          fontSize: opts.fontSize,
-          colors: opts.colors,
-          sections: opts.sections,
-          countName: opts.countName,
-        },
-        chunks,
-      );
     default:
       throw new FlameprofError(`output format '${opts.format}' is not supported yet`);
   }
@@ -200,17 +171,25 @@ export function renderDiff(
   switch (opts.format) {
     case 'svg':
       checkSize(diff.frames, opts);
-      return renderSvg(
-        diff.frames,
-        { width: opts.width, rowHeight: opts.rowHeight, fontSize: opts.fontSize, icicle: opts.icicle, title, subtitle: opts.subtitle, fluid: opts.fluid, js: opts.js, countName: opts.countName, legend, paint },
-        chunks,
-      );
+      return renderSvg(diff.frames, { ...svgOptions(opts, title), legend, paint }, chunks);
     case 'html':
       checkSize(diff.frames, opts);
-      return renderHtml(diff.frames, { title, subtitle: opts.subtitle, icicle: opts.icicle, rowHeight: opts.rowHeight, fontSize: opts.fontSize, colors: opts.colors, sections: opts.sections, countName: opts.countName, diff: htmlDiff(diff, before, after, paint, legend, opts) }, chunks);
+      return renderHtml(diff.frames, { ...htmlOptions(opts, title), diff: htmlDiff(diff, before, after, paint, legend, opts) }, chunks);
     default:
       throw new FlameprofError(`a diff is drawn as svg, html or log, not ${opts.format}`);
   }
+}
+
+/** What the SVG renderer takes from the options. */
+function svgOptions(opts: Options, title: string): SvgOptions {
+  const { width, rowHeight, fontSize, icicle, subtitle, fluid, js, countName, colors, notes } = opts;
+  return { width, rowHeight, fontSize, icicle, title, subtitle, fluid, js, countName, colors, notes };
+}
+
+/** What the HTML report takes from the options. */
+function htmlOptions(opts: Options, title: string): HtmlOptions {
+  const { rowHeight, fontSize, icicle, subtitle, colors, sections, countName } = opts;
+  return { title, subtitle, icicle, rowHeight, fontSize, colors, sections, countName };
 }
 
 function htmlDiff(diff: FrameDiff, before: FrameSet, after: FrameSet, paint: FramePaint, legend: string, opts: Options): HtmlDiff {

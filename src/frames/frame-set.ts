@@ -200,25 +200,16 @@ export class FrameColumns {
  * interface made from them only if something asks for it (tests and library users do,
  * renderers do not).
  */
+// The parts are the set's own fields (declaration merging: the constructor assigns them).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface ColumnFrameSet extends FrameSetParts {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class ColumnFrameSet implements FrameSet {
   private flameFrames: Frame[] | undefined;
   private invertedFrames: Frame[] | undefined;
-  readonly funcs: FrameSet['funcs'];
-  readonly columns: SectionColumns;
-  readonly total: number;
-  readonly unit: 'seconds' | 'samples';
-  readonly warnings: string[];
-  readonly exact?: ExactStats;
-  readonly fromStacks?: boolean;
 
   constructor(parts: FrameSetParts) {
-    this.funcs = parts.funcs;
-    this.columns = parts.columns;
-    this.total = parts.total;
-    this.unit = parts.unit;
-    this.warnings = parts.warnings;
-    this.exact = parts.exact;
-    this.fromStacks = parts.fromStacks;
+    Object.assign(this, parts);
   }
 
   get flame(): Frame[] {
