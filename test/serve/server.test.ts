@@ -124,7 +124,7 @@ test('a profile opens as the report, served by the server, in Chromium with no p
   await page.keyboard.press('3');
   expect(await page.textContent('.table-body')).toContain('samples/pipeline.py:7(generate_text)');
   // The hash state makes a shareable link.
-  const link = page.url();
+  const link = await page.evaluate(() => location.href);
   expect(link).toBe(`${base}view/pipeline.prof#view=table`);
   // Two chosen profiles open their comparison (the older one is BEFORE).
   await page.goto(base);
