@@ -292,8 +292,10 @@ export class GraphView {
       if (Math.hypot(ev.clientX - start.x, ev.clientY - start.y) > 3) start.moved = true;
       if (!start.moved) return;
       const rect = this.svg.getBoundingClientRect();
-      n.fx = (ev.clientX - rect.left - this.view.x) / this.view.k;
-      n.fy = (ev.clientY - rect.top - this.view.y) / this.view.k;
+      n.fx = n.x = (ev.clientX - rect.left - this.view.x) / this.view.k;
+      n.fy = n.y = (ev.clientY - rect.top - this.view.y) / this.view.k;
+      // Follow the pointer at once; the others settle around it as the layout runs again.
+      this.place();
       this.simulation?.alpha(0.3).restart();
     });
     c.addEventListener('pointerup', () => {
