@@ -43,6 +43,13 @@ test("--format=log is difffolded.pl's output for our two logs, plain and with -n
     const perl = readFileSync(join(D, file), 'utf8').split('\n').filter(Boolean);
     expect([...lines].sort()).toEqual([...perl].sort());
   }
+  // Sampled stacks too: counts as given, no --log-mult.
+  for (const [flag, file] of [[[], 'sampled-difffolded.txt'], [['--normalize'], 'sampled-difffolded-n.txt']] as const) {
+    const r = cli('diff', ...flag, '--format=log', join(D, 'sampled-before.flame'), join(D, 'sampled-after.flame'));
+    expect(r.status).toBe(0);
+    const perl = readFileSync(join(D, file), 'utf8').split('\n').filter(Boolean);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([...perl].sort());
+  }
   // Our logs of the two dumps are what the fixtures hold (so the comparison above is of today's logs).
   expect(cli('--format=log', BEFORE).stdout).toBe(readFileSync(join(D, 'before.log'), 'utf8'));
 });

@@ -463,6 +463,23 @@ describe('--format=html in Chromium', () => {
     }
   });
 
+  test('a profile with no time, and one with nothing above the threshold: a note, no error', async () => {
+    const zero = join(dir, 'zero.folded');
+    writeFileSync(zero, 'main;work 0\n');
+    for (const [name, path, options, note] of [
+      ['empty', zero, {}, 'This profile holds no time'],
+      ['nothing', DUMPS['pipeline.prof'], { threshold: 100 }, 'No frame is above the threshold'],
+    ] as const) {
+      const { file } = writeReport(name, load(path), options);
+      for (const view of ['flame', 'table', 'graph']) {
+        const { page, problems } = await open(file, `#view=${view}`);
+        if (view === 'flame') expect(await page.textContent('.flame-scroll:not([hidden]) .note')).toContain(note);
+        expect(problems).toEqual([]);
+        await page.close();
+      }
+    }
+  });
+
   test('sampled stacks: the table counts samples exactly, from the stacks', async () => {
     const path = join(FIXTURES, 'sampled', 'plopload.flame');
     const profile = load(path);
