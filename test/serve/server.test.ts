@@ -245,6 +245,14 @@ test('SIGTERM stops it cleanly; --open starts $BROWSER on the URL; another host 
     s.child.kill('SIGTERM');
   });
   expect(code).toBe(0);
+  for (const [args, code, message] of [
+    [['serve', join(dir, 'nope')], 1, `flameprof: ${join(dir, 'nope')}: no such folder\n`],
+    [['serve', join(dir, 'pipeline.prof')], 1, `flameprof: ${join(dir, 'pipeline.prof')}: not a folder\n`],
+    [['serve', 'a', 'b'], 2, "flameprof: serve takes one folder, got 2 (see 'flameprof --help')\n"],
+  ] as const) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([code, message]);
+  }
   const usage = spawnSync(process.execPath, [CLI, '--port', '80', 'x.prof'], { encoding: 'utf8' });
   expect([usage.status, usage.stderr]).toEqual([2, "flameprof: --port works only with flameprof serve (see 'flameprof --help')\n"]);
 });
