@@ -75,8 +75,9 @@ export function htmlSizeBound(frames: FrameSet): number {
   let text = 0;
   for (const f of frames.funcs) text += f.key.file.length + f.key.name.length;
   const edges = exact === undefined ? 0 : exact.edges.caller.length;
-  // base64 of 58 bytes a frame and 40 an edge; JSON-escaped text at most 6 bytes a unit.
-  return (1 << 20) + (flame.length + inverted.length) * 80 + edges * 56 + frames.funcs.length * 80 + text * 6;
+  // base64 of 58 bytes a frame (33 more in a diff) and 40 an edge; JSON-escaped text at
+  // most 6 bytes a code unit.
+  return (1 << 20) + (flame.length + inverted.length) * 128 + edges * 56 + frames.funcs.length * 80 + text * 6;
 }
 
 /** The data, as JSON text safe inside a script element (no `<`, `>`, `&`, U+2028/2029 left). */
