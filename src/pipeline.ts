@@ -46,8 +46,8 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   return onlySections(shortenPaths(frames, opts), opts.sections);
 }
 
-/** --hide, --focus and --reverse, compiled. */
-function selection(opts: Options): Selection {
+/** --hide, --focus and --reverse, compiled: a FlameprofError names the flag of a bad regex. */
+export function selection(opts: Pick<Options, 'hide' | 'focus' | 'reverse'>): Selection {
   const compile = (flag: string, source: string): RegExp => {
     try {
       return new RegExp(source);

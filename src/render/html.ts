@@ -46,11 +46,17 @@ export interface HtmlDiff {
   readonly scale: number;
 }
 
+/** The report's Content-Security-Policy: its own script by hash, nothing from anywhere. */
+export function reportPolicy(): string {
+  return (
+    `default-src 'none'; script-src 'sha256-${createHash('sha256').update(reportScript()).digest('base64')}'; ` +
+    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+  );
+}
+
 export function* renderHtml(frames: FrameSet, opts: HtmlOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const script = reportScript();
-  const csp =
-    `default-src 'none'; script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'; ` +
-    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+  const csp = reportPolicy();
   const w = new ByteWriter(chunks);
   w.text(
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FlameprofError } from '../errors';
+import { reportPolicy } from '../render/html';
 import { errorPage, listingPage, LISTING_SCRIPT_HASH, type ListingEntry } from './listing';
 import type { ServeReply, ServeRequest, Summary } from './worker';
 
@@ -139,9 +140,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       return send(res, 422, errorPage(422, 'cannot show this profile', reply.error));
     }
     const html = reply.html!;
-    // The report's own script, allowed by the hash its page carries in its meta policy.
-    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(Buffer.from(html.buffer, html.byteOffset, Math.min(html.length, 2048)).toString('utf8'));
-    send(res, 200, Buffer.from(html.buffer, html.byteOffset, html.length), undefined, policy?.[1]);
+    send(res, 200, Buffer.from(html.buffer, html.byteOffset, html.length), undefined, reportPolicy());
   }
 
   async function listing(): Promise<string> {

@@ -177,7 +177,12 @@ test('a corrupt dump gives an error page naming it (422), and the server keeps s
   const r = await get('/view/corrupt.prof');
   expect(r.status).toBe(422);
   expect(r.body).toMatch(/<p class="err">corrupt\.prof: [^<]+<\/p>/);
-  expect((await get('/view/pipeline.prof')).status).toBe(200);
+  const ok = await get('/view/pipeline.prof');
+  expect(ok.status).toBe(200);
+  // The header's policy is the page's own: its script by hash, nothing else.
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(ok.body)![1];
+  expect(ok.headers['content-security-policy']).toBe(meta);
+  expect(meta).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; /);
 });
 
 test('a hostile file name is text in the listing and runs nothing', async () => {
