@@ -39,8 +39,6 @@ export interface FlameHooks {
 
 export class FlameView {
   readonly el: HTMLDivElement;
-  /** Milliseconds the last repaint took (the bench reads it). */
-  lastPaint = 0;
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly spacer: HTMLDivElement;
@@ -126,13 +124,6 @@ export class FlameView {
     this.paint();
   }
 
-  /** The first frame of a function in a section, for tests and the sandwich's links. */
-  frameOf(section: SectionName, fn: number): number {
-    const f = this.section(section).frames;
-    for (let i = 0; i < f.length; i++) if (f.func[i] === fn) return i;
-    return -1;
-  }
-
   /** Where frame i of a section is now drawn, in the canvas's CSS pixels (undefined: not in view). */
   boxOf(section: SectionName, i: number): { x: number; y: number; w: number; h: number } | undefined {
     const f = this.section(section).frames;
@@ -156,7 +147,6 @@ export class FlameView {
   }
 
   paint(): void {
-    const t0 = performance.now();
     const el = this.el;
     const width = el.clientWidth;
     const height = el.clientHeight;
@@ -182,7 +172,6 @@ export class FlameView {
       const at = this.rowAt(r);
       if (at !== undefined) this.paintRow(at.section, at.level, r * this.rowH - top, width);
     }
-    this.lastPaint = performance.now() - t0;
   }
 
   private paintRow(name: SectionName, level: number, y: number, width: number): void {
