@@ -14,6 +14,7 @@ import { sampledLabel, stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
 import { readProfile, type ReadOptions } from './import/read';
 import { readInputFile } from './io/files';
+import { formatSix } from './model/pynum';
 import { funcLabel, type Profile } from './model/profile';
 import { resolveOptions, type FramePaint, type InputFormat, type Options, type SvgOptions } from './options';
 import { decodeChunks, utf8, type ChunkOptions } from './render/bytes';
@@ -78,9 +79,9 @@ function selectedFrames(profile: Profile, sel: Selection, budget: { threshold: n
   const frames = stackFrames(chosen.profile, { ...budget, unit: callgraph ? 'seconds' : 'samples' });
   if (callgraph && sel.focus !== undefined && profile.kind === 'callgraph') {
     // The estimate can be far from the dump's own numbers: say both.
-    const exact = chosen.focused.map((f) => `${funcLabel(profile.functions[f].key)} ${Number(profile.functions[f].stat.ct.toPrecision(6))} s`).join(', ');
+    const exact = chosen.focused.map((f) => `${funcLabel(profile.functions[f].key)} ${formatSix(profile.functions[f].stat.ct)} s`).join(', ');
     frames.warnings.push(
-      `--focus on a cProfile dump draws the estimator's stacks (${Number(frames.total.toPrecision(6))} s here); ` +
+      `--focus on a cProfile dump draws the estimator's stacks (${formatSix(frames.total)} s here); ` +
         `by the dump's exact cumulative times: ${exact}`,
     );
   }

@@ -47,3 +47,8 @@ export function toFixedHalfEven(x: number, digits: number): string {
 export function formatPercent(x: number): string {
   return `${toFixedHalfEven(x * 100, 2)}%`;
 }
+
+/** 6 significant digits, as the tooltips write times and counts: `String(Number(x.toPrecision(6)))`. */
+export function formatSix(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}

@@ -7,12 +7,12 @@
 import type { FrameDiff } from '../frames/diff';
 import type { FrameSet } from '../frames/frame-set';
 import type { FramePaint } from '../options';
+import { formatSix } from '../model/pynum';
 import { decodeChunks, utf8, type ChunkOptions } from './bytes';
 import { renderLog } from './log';
 
 
-const six = (v: number): string => String(Number(v.toPrecision(6)));
-const signed = (v: number): string => (v > 0 ? `+${six(v)}` : six(v));
+const signed = (v: number): string => (v > 0 ? `+${formatSix(v)}` : formatSix(v));
 
 export function diffPaint(diff: FrameDiff, unit: string): FramePaint {
   const total = diff.frames.total;
@@ -45,8 +45,8 @@ export function diffDetails(before: number, after: number, selfBefore: number, s
   const share = total > 0 ? (100 * change) / total : 0;
   const note = only === 'new' ? ' (only after)' : only === 'gone' ? ' (only before)' : '';
   return (
-    `own ${six(selfBefore)} -> ${six(selfAfter)} ${unit}, change ${signed(change)} ${unit} (${signed(Number(share.toFixed(2)))}% of the total); ` +
-    `cumulative ${six(before)} -> ${six(after)} ${unit}${note}`
+    `own ${formatSix(selfBefore)} -> ${formatSix(selfAfter)} ${unit}, change ${signed(change)} ${unit} (${signed(Number(share.toFixed(2)))}% of the total); ` +
+    `cumulative ${formatSix(before)} -> ${formatSix(after)} ${unit}${note}`
   );
 }
 

@@ -3,6 +3,7 @@
  * cumulative time before and after, ranked by the change in own time (click a heading for
  * another column). Growth first: what got slower leads.
  */
+import { formatSix } from '../model/pynum';
 import type { Diff } from './data';
 
 const MAX_ROWS = 2000;
@@ -82,8 +83,7 @@ export class DiffView {
       th.dataset.key = c.key;
       head.append(th);
     }
-    const six = (v: number): string => String(Number(v.toPrecision(6)));
-    const signed = (v: number): string => (v > 0 ? `+${six(v)}` : six(v));
+    const signed = (v: number): string => (v > 0 ? `+${formatSix(v)}` : formatSix(v));
     for (const i of order.slice(0, MAX_ROWS)) {
       const row = table.insertRow();
       const fn = this.byLabel.get(d.labels[i]);
@@ -93,7 +93,7 @@ export class DiffView {
       const dct = d.ctAfter[i] - d.ctBefore[i];
       row.className = dtt > 0 ? 'grew' : dtt < 0 ? 'shrank' : '';
       if (fn !== undefined && this.matches !== undefined && this.matches[fn] === 1) row.classList.add('m');
-      for (const t of [signed(dtt), six(d.ttBefore[i]), six(d.ttAfter[i]), signed(dct), six(d.ctBefore[i]), six(d.ctAfter[i]), d.labels[i]]) {
+      for (const t of [signed(dtt), formatSix(d.ttBefore[i]), formatSix(d.ttAfter[i]), signed(dct), formatSix(d.ctBefore[i]), formatSix(d.ctAfter[i]), d.labels[i]]) {
         row.insertCell().textContent = t;
       }
     }

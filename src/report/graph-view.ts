@@ -6,6 +6,7 @@
  * background to pan, the wheel to zoom; hover for the numbers, click for the sandwich.
  */
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
+import { formatSix } from '../model/pynum';
 import type { Report } from './data';
 import { HIGHLIGHT } from './flame-view';
 
@@ -232,19 +233,17 @@ export class GraphView {
     const r = this.report;
     const { cc, nc, tt, ct } = r.exact;
     const u = r.data.unitWord;
-    const six = (v: number): string => String(Number(v.toPrecision(6)));
     const pct = (v: number): string => `${((100 * v) / (r.total || 1)).toFixed(2)}%`;
     const calls = r.sampled ? '' : `, ${nc[fn]} call${nc[fn] === 1 ? '' : 's'}${cc[fn] !== nc[fn] ? ` (${cc[fn]} primitive)` : ''}`;
-    return `${r.labels[fn]}: own ${six(tt[fn])} ${u} (${pct(tt[fn])}), cumulative ${six(ct[fn])} ${u} (${pct(ct[fn])})${calls}`;
+    return `${r.labels[fn]}: own ${formatSix(tt[fn])} ${u} (${pct(tt[fn])}), cumulative ${formatSix(ct[fn])} ${u} (${pct(ct[fn])})${calls}`;
   }
 
   private edgeTip(k: number): string {
     const r = this.report;
     const e = r.edges;
     const u = r.data.unitWord;
-    const six = (v: number): string => String(Number(v.toPrecision(6)));
     const calls = r.sampled ? '' : `${e.nc[k]} call${e.nc[k] === 1 ? '' : 's'}, `;
-    return `${r.labels[e.caller[k]]} -> ${r.labels[e.callee[k]]}: ${calls}cumulative ${six(e.ct[k])} ${u} along this edge`;
+    return `${r.labels[e.caller[k]]} -> ${r.labels[e.callee[k]]}: ${calls}cumulative ${formatSix(e.ct[k])} ${u} along this edge`;
   }
 
   private apply(): void {

@@ -5,6 +5,7 @@
  * move the sandwich to that function). Below, the same edges as pstats'
  * `print_callers` / `print_callees` list them.
  */
+import { formatSix } from '../model/pynum';
 import type { Report } from './data';
 import { HIGHLIGHT } from './flame-view';
 import { stdString } from './table-view';
@@ -143,11 +144,10 @@ export class SandwichView {
   }
 
   private numbers(cc: number, nc: number, tt: number, ct: number): string {
-    const six = (v: number): string => String(Number(v.toPrecision(6)));
-    if (this.report.sampled) return `own ${six(tt)} samples, cumulative ${six(ct)} samples`;
+    if (this.report.sampled) return `own ${formatSix(tt)} samples, cumulative ${formatSix(ct)} samples`;
     const calls = `${nc} call${nc === 1 ? '' : 's'}${cc !== nc ? ` (${cc} primitive)` : ''}`;
     const u = this.report.data.unitWord;
-    return `${calls}, own ${six(tt)} ${u}, cumulative ${six(ct)} ${u}`;
+    return `${calls}, own ${formatSix(tt)} ${u}, cumulative ${formatSix(ct)} ${u}`;
   }
 }
 
