@@ -12,7 +12,7 @@
  * compared byte for byte.
  */
 import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
-import { funcLabel, keyRanks, type CallGraphProfile, type FuncKey, type Timing } from '../model/profile';
+import { columnKey, funcLabel, graphColumns, keyRanks, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
 import { roundHalfEven } from '../model/pynum';
 import { InputError } from '../errors';
 
@@ -22,10 +22,10 @@ import { InputError } from '../errors';
  */
 const MAX_EXTENT = 1e250;
 
-/** Stop at a frame (of function `key`) whose times are out of all proportion to the total. */
-function checkExtent(end: number, total: number, key: FuncKey): void {
+/** Stop at a frame (of function `f`) whose times are out of all proportion to the total. */
+function checkExtent(end: number, total: number, c: CallGraphColumns, f: number): void {
   if (!(end / total < MAX_EXTENT)) {
-    throw new InputError(`${funcLabel(key)}: its time reaches ${end} s against a total of ${total} s: the profile's times are not consistent`);
+    throw new InputError(`${funcLabel(columnKey(c, f))}: its time reaches ${end} s against a total of ${total} s: the profile's times are not consistent`);
   }
 }
 
@@ -40,8 +40,8 @@ export type EstimateOptions = FrameOptions;
  */
 interface Graph {
   readonly n: number;
-  /** Function i's key (error messages name it). */
-  readonly keys: readonly FuncKey[];
+  /** The profile's own columns: keys (error messages name them) and per-function totals. */
+  readonly columns: CallGraphColumns;
   /** Callees of node p are edges calleeStart[p] .. calleeStart[p + 1] - 1. */
   readonly calleeStart: Int32Array;
   readonly child: Int32Array;
@@ -71,34 +71,36 @@ interface Graph {
 
 export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions): FrameSet {
   const warnings: string[] = [];
-  const funcs = profile.functions.map((f) => ({ key: f.key, label: funcLabel(f.key) }));
-  const graph = buildGraph(profile, warnings);
+  const columns = graphColumns(profile);
+  const funcs = [];
+  for (let i = 0; i < columns.count; i++) {
+    const key = columnKey(columns, i);
+    funcs.push({ key, label: funcLabel(key) });
+  }
+  const graph = buildGraph(columns, warnings);
   if (graph === undefined) {
     return { funcs, flame: [], inverted: [], total: 0, unit: 'seconds', warnings };
   }
   const threshold = opts.threshold / 100;
   const budget = new FrameBudget(opts);
   const flame = flameFrames(graph, threshold, budget);
-  const inverted = invertedFrames(profile, graph, threshold, budget);
+  const inverted = invertedFrames(graph, threshold, budget);
   return columnFrameSet({ funcs, columns: { flame, inverted }, total: graph.total, unit: 'seconds', warnings });
 }
 
-function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | undefined {
-  const fs = profile.functions;
-  const n = fs.length;
+function buildGraph(c: CallGraphColumns, warnings: string[]): Graph | undefined {
+  const n = c.count;
   const root = n;
+  const callers = (f: number): number => c.edgeStart[f + 1] - c.edgeStart[f];
 
   const roots: number[] = [];
-  let dumpEdges = 0;
-  for (let c = 0; c < n; c++) {
-    if (fs[c].callers.length === 0) roots.push(c);
-    dumpEdges += fs[c].callers.length;
-  }
+  for (let f = 0; f < n; f++) if (callers(f) === 0) roots.push(f);
+  const dumpEdges = c.edgeStart[n];
 
   let rootsum = 0;
-  for (const r of roots) rootsum += fs[r].stat.ct;
+  for (const r of roots) rootsum += c.ct[r];
   let selfsum = 0;
-  for (const f of fs) selfsum += f.stat.tt;
+  for (let f = 0; f < n; f++) selfsum += c.tt[f];
   if (!Number.isFinite(selfsum) || !Number.isFinite(rootsum)) {
     throw new InputError("the functions' times add up to more than a number can hold");
   }
@@ -113,29 +115,29 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   const rootChildren = roots.slice();
   let candidate = -1;
   for (let i = 0; i < n; i++) {
-    if (fs[i].callers.length > 0 && (candidate < 0 || fs[i].stat.ct > fs[candidate].stat.ct)) candidate = i;
+    if (callers(i) > 0 && (candidate < 0 || c.ct[i] > c.ct[candidate])) candidate = i;
   }
   let total = selfsum;
   let extraRoot = -1;
   if (candidate >= 0) {
-    const ntotal = rootsum + fs[candidate].stat.ct;
+    const ntotal = rootsum + c.ct[candidate];
     if (ntotal / selfsum > 0.8 && ntotal / selfsum < 1.2) {
       rootChildren.push(candidate);
       total = ntotal;
       extraRoot = candidate;
     }
   }
-  if (rootsOff) warnings.push(rootsWarning(profile, roots, rootsum, selfsum, extraRoot));
+  if (rootsOff) warnings.push(rootsWarning(c, roots, rootsum, selfsum, extraRoot));
 
   // Sort the functions once; every list below is then filled in key order directly, with
   // no comparisons (function keys are unique within a profile).
-  const rank = keyRanks(fs.map((f) => f.key));
+  const rank = keyRanks(c);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[rank[i]] = i;
 
   const m = dumpEdges + rootChildren.length;
   const calleeStart = new Int32Array(n + 2);
-  for (const f of fs) for (const e of f.callers) calleeStart[e.caller + 1]++;
+  for (let e = 0; e < dumpEdges; e++) calleeStart[c.caller[e] + 1]++;
   calleeStart[root + 1] = rootChildren.length;
   for (let p = 0; p <= n; p++) calleeStart[p + 1] += calleeStart[p];
   const fill = calleeStart.slice(0, n + 1);
@@ -147,37 +149,42 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
   const estimated = new Uint8Array(m);
   const hasEstimated = new Uint8Array(n + 1);
   const callerCtSum = new Float64Array(n);
-  const put = (j: number, c: number, t: Timing): void => {
-    child[j] = c;
-    cc[j] = t.cc;
-    nc[j] = t.nc;
-    tt[j] = t.tt;
-    ct[j] = t.ct;
-  };
   // Callees in key order: visit callees by key, append each to its callers' lists. A caller
   // listed twice keeps the order of its entries, as a stable sort would.
   for (let r = 0; r < n; r++) {
-    const c = order[r];
-    const s = fs[c].stat;
+    const f = order[r];
     let sum = 0;
-    for (const e of fs[c].callers) {
-      const j = fill[e.caller]++;
-      if (e.estimated) {
+    for (let e = c.edgeStart[f]; e < c.edgeStart[f + 1]; e++) {
+      const p = c.caller[e];
+      const j = fill[p]++;
+      child[j] = f;
+      cc[j] = c.ecc[e];
+      nc[j] = c.enc[e];
+      if (c.estimated[e] === 1) {
         // Profile-module edges carry a call count only: share the callee's times.
-        const share = s.nc === 0 ? 0 : e.timing.nc / s.nc;
-        put(j, c, { cc: e.timing.cc, nc: e.timing.nc, tt: s.tt * share, ct: s.ct * share });
+        const share = c.nc[f] === 0 ? 0 : c.enc[e] / c.nc[f];
+        tt[j] = c.tt[f] * share;
+        ct[j] = c.ct[f] * share;
         estimated[j] = 1;
-        hasEstimated[e.caller] = 1;
+        hasEstimated[p] = 1;
       } else {
-        put(j, c, e.timing);
+        tt[j] = c.ett[e];
+        ct[j] = c.ect[e];
       }
       sum += ct[j];
     }
     // Callers were visited in dump order: the sum adds up as the reference's does.
-    callerCtSum[c] = sum;
+    callerCtSum[f] = sum;
   }
   rootChildren.sort((a, b) => rank[a] - rank[b]);
-  for (const r of rootChildren) put(fill[root]++, r, fs[r].stat);
+  for (const f of rootChildren) {
+    const j = fill[root]++;
+    child[j] = f;
+    cc[j] = c.cc[f];
+    nc[j] = c.nc[f];
+    tt[j] = c.tt[f];
+    ct[j] = c.ct[f];
+  }
 
   // count(p, c) is the number of times the reference's counting walk visits p, which is
   // one per reachable edge into p (it descends an edge only the first time it counts it).
@@ -221,7 +228,7 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
 
   return {
     n,
-    keys: fs.map((f) => f.key),
+    columns: c,
     calleeStart,
     child,
     cc,
@@ -246,12 +253,12 @@ function buildGraph(profile: CallGraphProfile, warnings: string[]): Graph | unde
  * whether it matters. Most often profiling started inside a running program (Profile.enable,
  * a pytest plugin), and the functions nobody calls hold almost none of the time.
  */
-function rootsWarning(profile: CallGraphProfile, roots: number[], rootsum: number, selfsum: number, extraRoot: number): string {
-  const fs = profile.functions;
-  const which = roots.length === 0 ? 'none' : roots.length <= 2 ? roots.map((r) => fs[r].key.name).join(' and ') : `${roots.length} functions`;
+function rootsWarning(c: CallGraphColumns, roots: number[], rootsum: number, selfsum: number, extraRoot: number): string {
+  const nameOf = (f: number): string => c.strings[c.name[f]];
+  const which = roots.length === 0 ? 'none' : roots.length <= 2 ? roots.map(nameOf).join(' and ') : `${roots.length} functions`;
   const found = `can't find proper roots: the functions nobody calls (${which}) take ${seconds(rootsum)} of ${seconds(selfsum)}`;
   if (extraRoot >= 0) {
-    return `${found}; as flameprof does, ${fs[extraRoot].key.name} is drawn as a root too, and the times add up: nothing to worry about`;
+    return `${found}; as flameprof does, ${nameOf(extraRoot)} is drawn as a root too, and the times add up: nothing to worry about`;
   }
   if (rootsum < selfsum * 0.01) {
     return `${found}, as when profiling starts inside a running program; 100 % is the sum of own times, as flameprof does it: nothing to worry about`;
@@ -379,7 +386,7 @@ function flameFrames(g: Graph, threshold: number, budget: FrameBudget): FrameCol
     v.origin += ct;
     if (ct / maxw > threshold) {
       budget.take(v.level);
-      checkExtent(origin + ct, maxw, g.keys[g.child[j]]);
+      checkExtent(origin + ct, maxw, g.columns, g.child[j]);
       const color = v.pcount === 1 && k > 1 ? GUESSED : NORMAL;
       const frame = frames.add(v.level, origin, ct, g.child[j], color, cc, nc, tt, ct);
       if (!onPath[j]) {
@@ -407,9 +414,9 @@ interface BackVisit {
   pathKey: number;
 }
 
-function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
+function invertedFrames(g: Graph, threshold: number, budget: FrameBudget): FrameColumns {
   const frames = new FrameColumns();
-  const fs = profile.functions;
+  const c = g.columns;
   const maxw = g.total;
   // Path keys: callerPair values for (caller, f) pairs, then one per function for (f, none).
   const level0Key = g.callerEdge.length;
@@ -434,11 +441,10 @@ function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, 
     let key: number;
     if (v.to < 0) {
       node = g.order[i];
-      const s = fs[node].stat;
-      cc = s.cc;
-      nc = s.nc;
-      tt = s.tt;
-      ct = s.ct;
+      cc = c.cc[node];
+      nc = c.nc[node];
+      tt = c.tt[node];
+      ct = c.ct[node];
       w = tt;
       key = level0Key + node;
     } else {
@@ -455,7 +461,7 @@ function invertedFrames(profile: CallGraphProfile, g: Graph, threshold: number, 
     v.origin += w;
     if (w / maxw > threshold) {
       budget.take(v.level);
-      checkExtent(origin + w, maxw, g.keys[node]);
+      checkExtent(origin + w, maxw, g.columns, node);
       const color = v.level > 0 ? CALLER : g.calleeStart[node + 1] === g.calleeStart[node] ? CALLEELESS : NORMAL;
       frames.add(v.level, origin, w, node, color, cc, nc, tt, ct);
       if (!onPath[key]) {

@@ -10,97 +10,114 @@
  * its exact errors. For every input both paths give the same profile
  * (test/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
  */
-import { MAX_VALUE, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
-import { KeyIndex } from './key-index';
+import { MAX_VALUE, columnProfile, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
 
 const FLAG_REF = 0x80;
 
 /** Thrown to give up; caught below. */
 const GIVE_UP = new Error('not for the fast path');
-/** A reference slot holding something this reader did not keep (or not yet finished). */
-const OTHER = Symbol('other');
 
-type Kept = string | number | FuncKey | typeof OTHER;
+/** What a reference slot holds (FastReader.refKind): nothing kept, a number, a string id, a key. */
+const OTHER = 0;
+const NUMBER = 1;
+const STRING = 2;
+const KEY = 3;
+
+/** Ids of files and names must fit the per-file name tables (and any real dump does). */
+const MAX_STRINGS = 2 ** 26;
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * The reader's position and what its reference slots hold. A fresh process runs this in the
+ * interpreter for most of a dump, where a call costs more than the work it wraps: so there
+ * are few methods, each reading a whole string, number or key, with its checks inline.
+ */
 class FastReader {
   pos = 0;
-  readonly refs: Kept[] = [];
+  /** Reference slots: what each holds, and its value (a number, a string id, a key's index in kept*). */
+  readonly refKind: number[] = [];
+  readonly refValue: number[] = [];
+  /** Distinct strings, by id. */
+  readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  /** Keys that a reference slot holds. */
+  private readonly keptFile: number[] = [];
+  private readonly keptLine: number[] = [];
+  private readonly keptName: number[] = [];
   private readonly view: DataView;
   private readonly text: Buffer;
-  /** The key `key()` just read. */
-  file = '';
+  private readonly end: number;
+  /** The key `key()` just read: string ids and the line. */
+  file = 0;
   line = 0;
-  name = '';
+  name = 0;
 
   constructor(private readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.end = buf.length;
   }
 
-  byte(): number {
-    if (this.pos >= this.buf.length) throw GIVE_UP;
-    return this.buf[this.pos++];
-  }
-
+  /** The next type byte, not consumed. */
   peek(): number {
-    if (this.pos >= this.buf.length) throw GIVE_UP;
+    if (this.pos >= this.end) throw GIVE_UP;
     return this.buf[this.pos];
   }
 
-  i32(): number {
-    if (this.pos + 4 > this.buf.length) throw GIVE_UP;
-    const v = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-
-  /** Take a reference slot if the type byte was flagged. */
+  /** A reference slot for a flagged type byte, to be filled once its object is read; else -1. */
   slot(code: number): number {
     if ((code & FLAG_REF) === 0) return -1;
-    this.refs.push(OTHER);
-    return this.refs.length - 1;
+    this.refKind.push(OTHER);
+    this.refValue.push(0);
+    return this.refKind.length - 1;
   }
 
-  ref(): Kept {
-    const i = this.i32();
-    if (i < 0 || i >= this.refs.length) throw GIVE_UP;
-    return this.refs[i];
-  }
-
-  /** A tuple header: its length. */
-  tuple(code: number): number {
+  /** A tuple header of `length` items (with its slot taken), or give up. */
+  tuple(length: number): void {
+    if (this.pos + 2 > this.end) throw GIVE_UP;
+    const code = this.buf[this.pos];
     const c = code & ~FLAG_REF;
-    if (c === 0x29 /* ) */) return this.byte();
-    if (c === 0x28 /* ( */) return this.i32();
-    throw GIVE_UP;
+    if (c === 0x29 /* ) */ && this.buf[this.pos + 1] === length) {
+      this.pos += 2;
+    } else if (c === 0x28 /* ( */ && this.pos + 5 <= this.end && this.view.getInt32(this.pos + 1, true) === length) {
+      this.pos += 5;
+    } else {
+      throw GIVE_UP;
+    }
+    if (code & FLAG_REF) this.slot(code);
   }
 
   /** An int or a float, as pstats.ts accepts them (no big ints, no text floats). */
   number(): number {
-    const code = this.byte();
+    const pos = this.pos;
+    if (pos >= this.end) throw GIVE_UP;
+    const code = this.buf[pos];
     const c = code & ~FLAG_REF;
     let v: number;
     if (c === 0x69 /* i */) {
-      const s = this.slot(code);
-      v = this.i32();
-      if (s >= 0) this.refs[s] = v;
+      if (pos + 5 > this.end) throw GIVE_UP;
+      v = this.view.getInt32(pos + 1, true);
+      this.pos = pos + 5;
     } else if (c === 0x67 /* g */) {
-      const s = this.slot(code);
-      if (this.pos + 8 > this.buf.length) throw GIVE_UP;
-      v = this.view.getFloat64(this.pos, true);
-      this.pos += 8;
-      if (s >= 0) this.refs[s] = v;
+      if (pos + 9 > this.end) throw GIVE_UP;
+      v = this.view.getFloat64(pos + 1, true);
+      this.pos = pos + 9;
     } else if (c === 0x72 /* r */) {
-      const k = this.ref();
-      if (typeof k !== 'number') throw GIVE_UP;
-      v = k;
+      if (pos + 5 > this.end) throw GIVE_UP;
+      const i = this.view.getInt32(pos + 1, true);
+      if (i < 0 || i >= this.refKind.length || this.refKind[i] !== NUMBER) throw GIVE_UP;
+      this.pos = pos + 5;
+      return this.refValue[i];
     } else {
       throw GIVE_UP;
     }
     // NaN, infinities and absurd values: the general path says which function holds them.
     if (!(v <= MAX_VALUE && v >= -MAX_VALUE)) throw GIVE_UP;
+    if (code & FLAG_REF) {
+      this.refKind.push(NUMBER);
+      this.refValue.push(v);
+    }
     return v;
   }
 
@@ -110,22 +127,31 @@ class FastReader {
     return v;
   }
 
-  string(): string {
-    const code = this.byte();
+  /** A string: its id. */
+  string(): number {
+    let pos = this.pos;
+    if (pos + 2 > this.end) throw GIVE_UP;
+    const code = this.buf[pos];
     const c = code & ~FLAG_REF;
-    if (c === 0x72 /* r */) {
-      const k = this.ref();
-      if (typeof k !== 'string') throw GIVE_UP;
-      return k;
-    }
-    const s = this.slot(code);
     let n: number;
-    if (c === 0x7a /* z */ || c === 0x5a /* Z */) n = this.byte();
-    else if (c === 0x61 /* a */ || c === 0x41 /* A */ || c === 0x75 /* u */ || c === 0x74 /* t */) n = this.i32();
-    else throw GIVE_UP;
-    if (n < 0 || n > this.buf.length - this.pos) throw GIVE_UP;
-    const start = this.pos;
-    this.pos += n;
+    if (c === 0x7a /* z */ || c === 0x5a /* Z */) {
+      n = this.buf[pos + 1];
+      pos += 2;
+    } else if (c === 0x72 /* r */ || c === 0x61 /* a */ || c === 0x41 /* A */ || c === 0x75 /* u */ || c === 0x74 /* t */) {
+      if (pos + 5 > this.end) throw GIVE_UP;
+      n = this.view.getInt32(pos + 1, true);
+      pos += 5;
+      if (c === 0x72) {
+        if (n < 0 || n >= this.refKind.length || this.refKind[n] !== STRING) throw GIVE_UP;
+        this.pos = pos;
+        return this.refValue[n];
+      }
+    } else {
+      throw GIVE_UP;
+    }
+    if (n < 0 || n > this.end - pos) throw GIVE_UP;
+    const start = pos;
+    this.pos = pos + n;
     let v: string;
     if (c === 0x75 || c === 0x74) {
       let ascii = true;
@@ -141,27 +167,77 @@ class FastReader {
     } else {
       v = this.text.toString('latin1', start, this.pos);
     }
-    if (s >= 0) this.refs[s] = v;
-    return v;
+    let id = this.stringIds.get(v);
+    if (id === undefined) {
+      id = this.strings.length;
+      if (id === MAX_STRINGS) throw GIVE_UP;
+      this.stringIds.set(v, id);
+      this.strings.push(v);
+    }
+    if (code & FLAG_REF) {
+      this.refKind.push(STRING);
+      this.refValue.push(id);
+    }
+    return id;
   }
 
   /** A (file, line, name) key, into `file`, `line`, `name`. */
   key(): void {
-    const code = this.byte();
-    if ((code & ~FLAG_REF) === 0x72 /* r */) {
-      const k = this.ref();
-      if (typeof k !== 'object') throw GIVE_UP;
-      this.file = k.file;
-      this.line = k.line;
-      this.name = k.name;
+    const pos = this.pos;
+    if (pos + 5 > this.end) throw GIVE_UP;
+    const code = this.buf[pos];
+    if (code === 0x72 /* r */) {
+      const i = this.view.getInt32(pos + 1, true);
+      if (i < 0 || i >= this.refKind.length || this.refKind[i] !== KEY) throw GIVE_UP;
+      const k = this.refValue[i];
+      this.pos = pos + 5;
+      this.file = this.keptFile[k];
+      this.line = this.keptLine[k];
+      this.name = this.keptName[k];
       return;
     }
-    if (this.tuple(code) !== 3) throw GIVE_UP;
-    const s = this.slot(code);
+    // The slot is taken before the items' own, as marshal numbers them.
+    const s = (code & FLAG_REF) === 0 ? -1 : this.refKind.length;
+    this.tuple(3);
     this.file = this.string();
     this.line = this.int();
     this.name = this.string();
-    if (s >= 0) this.refs[s] = { file: this.file, line: this.line, name: this.name };
+    if (s >= 0) {
+      this.refKind[s] = KEY;
+      this.refValue[s] = this.keptFile.length;
+      this.keptFile.push(this.file);
+      this.keptLine.push(this.line);
+      this.keptName.push(this.name);
+    }
+  }
+}
+
+/**
+ * Function keys (string ids and a line) -> index: by file, then name, then line along a
+ * chain that is almost always one long.
+ */
+class ColumnKeyIndex {
+  private readonly byFile: Array<Map<number, number> | undefined> = [];
+  /** Next index with the same file and name (another line), or -1. */
+  private readonly chain: number[] = [];
+
+  constructor(private readonly lines: number[]) {}
+
+  get(file: number, line: number, name: number): number {
+    let i = this.byFile[file]?.get(name) ?? -1;
+    while (i >= 0 && this.lines[i] !== line) i = this.chain[i];
+    return i;
+  }
+
+  /** Record index `i`, whose line is already in `lines`, for a key `get` did not find. */
+  add(file: number, name: number, i: number): void {
+    let byName = this.byFile[file];
+    if (byName === undefined) {
+      byName = new Map();
+      this.byFile[file] = byName;
+    }
+    this.chain[i] = byName.get(name) ?? -1;
+    byName.set(name, i);
   }
 }
 
@@ -170,47 +246,62 @@ export function readPstatsFast(bytes: Uint8Array): CallGraphProfile | undefined 
   // Marshal version 3+ flags the outermost dict: 0xfb. Older data is for the general path.
   if (bytes.length < 2 || bytes[0] !== (0x7b | FLAG_REF)) return undefined;
   try {
-    return read(new FastReader(bytes), bytes.length);
+    return columnProfile(read(new FastReader(bytes), bytes.length), 3);
   } catch {
     return undefined;
   }
 }
 
-function read(r: FastReader, size: number): CallGraphProfile {
+function read(r: FastReader, size: number): CallGraphColumns {
   r.pos = 1;
-  r.refs.push(OTHER); // the top-level dict
-  const index = new KeyIndex();
-  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  r.slot(FLAG_REF); // the top-level dict
+  // Per function, as read; turned into typed arrays at the end.
+  const fFile: number[] = [];
+  const fLine: number[] = [];
+  const fName: number[] = [];
+  const fcc: number[] = [];
+  const fnc: number[] = [];
+  const ftt: number[] = [];
+  const fct: number[] = [];
+  const index = new ColumnKeyIndex(fLine);
+  const addFunction = (file: number, line: number, name: number): number => {
+    const i = fFile.length;
+    fFile.push(file);
+    fLine.push(line);
+    fName.push(name);
+    fcc.push(0);
+    fnc.push(0);
+    ftt.push(0);
+    fct.push(0);
+    index.add(file, name, i);
+    return i;
+  };
   // Callers as read, applied once every function of the dump has its index (pstats.ts
   // numbers callers that have no entry of their own after all entries, in that order).
-  const cFile: string[] = [];
+  const cFile: number[] = [];
   const cLine: number[] = [];
-  const cName: string[] = [];
-  const cTiming: Timing[] = [];
-  const cEstimated: boolean[] = [];
+  const cName: number[] = [];
+  const ecc: number[] = [];
+  const enc: number[] = [];
+  const ett: number[] = [];
+  const ect: number[] = [];
+  const est: number[] = [];
   const callersFrom: number[] = [];
   const callersTo: number[] = [];
 
   while (r.peek() !== 0x30 /* end of dict */) {
     r.key();
     let i = index.get(r.file, r.line, r.name);
-    if (i < 0) {
-      i = functions.length;
-      const key = { file: r.file, line: r.line, name: r.name };
-      index.add(key, i);
-      functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
-    }
-    const code = r.byte();
-    if (r.tuple(code) !== 5) throw GIVE_UP;
-    r.slot(code);
-    const cc = r.int();
-    const nc = r.int();
-    const tt = r.number();
-    const ct = r.number();
-    functions[i].stat = { cc, nc, tt, ct };
-    const dict = r.byte();
+    if (i < 0) i = addFunction(r.file, r.line, r.name);
+    r.tuple(5);
+    fcc[i] = r.int();
+    fnc[i] = r.int();
+    ftt[i] = r.number();
+    fct[i] = r.number();
+    const dict = r.peek();
     // A callers dict named again by reference is how hostile files multiply edges.
     if ((dict & ~FLAG_REF) !== 0x7b /* { */) throw GIVE_UP;
+    r.pos++;
     r.slot(dict);
     // A key written twice in the dump: its last entry's callers are the ones kept.
     callersFrom[i] = cFile.length;
@@ -219,23 +310,23 @@ function read(r: FastReader, size: number): CallGraphProfile {
       cFile.push(r.file);
       cLine.push(r.line);
       cName.push(r.name);
-      const v = r.peek();
-      if ((v & ~FLAG_REF) === 0x29 || (v & ~FLAG_REF) === 0x28) {
-        const c = r.byte();
-        if (r.tuple(c) !== 4) throw GIVE_UP;
-        r.slot(c);
+      const v = r.peek() & ~FLAG_REF;
+      if (v === 0x29 || v === 0x28) {
+        r.tuple(4);
         // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
-        const enc = r.int();
-        const ecc = r.int();
-        const ett = r.number();
-        const ect = r.number();
-        cTiming.push({ cc: ecc, nc: enc, tt: ett, ct: ect });
-        cEstimated.push(false);
+        enc.push(r.int());
+        ecc.push(r.int());
+        ett.push(r.number());
+        ect.push(r.number());
+        est.push(0);
       } else {
         // The pure-Python profile module keeps only a call count; times are shared out later.
         const n = r.int();
-        cTiming.push({ cc: n, nc: n, tt: 0, ct: 0 });
-        cEstimated.push(true);
+        ecc.push(n);
+        enc.push(n);
+        ett.push(0);
+        ect.push(0);
+        est.push(1);
       }
     }
     r.pos++;
@@ -244,31 +335,55 @@ function read(r: FastReader, size: number): CallGraphProfile {
   r.pos++;
   if (r.pos !== size) throw GIVE_UP;
 
-  const declared = functions.length;
+  const declared = fFile.length;
+  const raw = cFile.length;
+  const edgeStart = new Int32Array(declared + raw + 1);
+  const caller = new Int32Array(raw);
+  const order = new Int32Array(raw);
+  let m = 0;
   // Callers met so far in the dict being applied (by callee index): no map per function.
-  const seenBy = new Int32Array(declared + cFile.length).fill(-1);
-  const seenAt = new Int32Array(declared + cFile.length);
+  const seenBy = new Int32Array(declared + raw).fill(-1);
+  const seenAt = new Int32Array(declared + raw);
   for (let i = 0; i < declared; i++) {
-    const callers = functions[i].callers;
+    edgeStart[i] = m;
     for (let e = callersFrom[i]; e < callersTo[i]; e++) {
-      let caller = index.get(cFile[e], cLine[e], cName[e]);
-      if (caller < 0) {
-        // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
-        caller = functions.length;
-        const key = { file: cFile[e], line: cLine[e], name: cName[e] };
-        index.add(key, caller);
-        functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
-      }
-      const edge: CallEdge = { caller, timing: cTiming[e], estimated: cEstimated[e] };
+      let c = index.get(cFile[e], cLine[e], cName[e]);
+      // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
+      if (c < 0) c = addFunction(cFile[e], cLine[e], cName[e]);
       // A key written twice in one dict: Python keeps the first position and the last value.
-      if (seenBy[caller] !== i) {
-        seenBy[caller] = i;
-        seenAt[caller] = callers.length;
-        callers.push(edge);
+      if (seenBy[c] !== i) {
+        seenBy[c] = i;
+        seenAt[c] = m;
+        caller[m] = c;
+        order[m++] = e;
       } else {
-        callers[seenAt[caller]] = edge;
+        order[seenAt[c]] = e;
       }
     }
   }
-  return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion: 3 };
+  const count = fFile.length;
+  edgeStart.fill(m, declared, count + 1);
+  const pick = (values: number[]): Float64Array => {
+    const out = new Float64Array(m);
+    for (let k = 0; k < m; k++) out[k] = values[order[k]];
+    return out;
+  };
+  return {
+    count,
+    strings: r.strings,
+    file: Int32Array.from(fFile),
+    line: Float64Array.from(fLine),
+    name: Int32Array.from(fName),
+    cc: Float64Array.from(fcc),
+    nc: Float64Array.from(fnc),
+    tt: Float64Array.from(ftt),
+    ct: Float64Array.from(fct),
+    edgeStart: edgeStart.slice(0, count + 1),
+    caller: caller.slice(0, m),
+    ecc: pick(ecc),
+    enc: pick(enc),
+    ett: pick(ett),
+    ect: pick(ect),
+    estimated: Uint8Array.from(pick(est)),
+  };
 }

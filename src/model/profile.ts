@@ -50,6 +50,128 @@ export interface CallGraphProfile {
   readonly functions: FunctionStats[];
   /** 2 or 3: the Python major version that wrote the dump (merged inputs: the first). */
   readonly pythonVersion: 2 | 3;
+  /**
+   * The same graph as columns, when the reader made them (the fast pstats reader does;
+   * `functions` is then made from them on first access). Absent from a hand-made profile.
+   */
+  readonly columns?: CallGraphColumns;
+}
+
+/**
+ * A call graph as typed arrays: function `i` is `file[i]`, `line[i]`, `name[i]`, `cc[i]`...;
+ * its callers are edges `edgeStart[i]` .. `edgeStart[i + 1] - 1`, in dump order. A dump
+ * holds an object per function and per edge otherwise, whose garbage collection cost more
+ * than reading the file, and ~1 KB of memory per edge.
+ */
+export interface CallGraphColumns {
+  /** How many functions. */
+  readonly count: number;
+  /** Distinct files and names; `file[i]` and `name[i]` index it. */
+  readonly strings: readonly string[];
+  readonly file: Int32Array;
+  readonly line: Float64Array;
+  readonly name: Int32Array;
+  readonly cc: Float64Array;
+  readonly nc: Float64Array;
+  readonly tt: Float64Array;
+  readonly ct: Float64Array;
+  /** `count + 1` entries. */
+  readonly edgeStart: Int32Array;
+  /** Per edge: the caller's index, and the timing of calls along it (as CallEdge.timing). */
+  readonly caller: Int32Array;
+  readonly ecc: Float64Array;
+  readonly enc: Float64Array;
+  readonly ett: Float64Array;
+  readonly ect: Float64Array;
+  /** Per edge: 1 when only a call count was known (CallEdge.estimated). */
+  readonly estimated: Uint8Array;
+}
+
+/** A profile over columns, whose `functions` are made on first access (tests and library users ask). */
+export function columnProfile(columns: CallGraphColumns, pythonVersion: 2 | 3): CallGraphProfile {
+  let functions: FunctionStats[] | undefined;
+  const profile = { kind: 'callgraph' as const, pythonVersion };
+  // Enumerable, so that a profile compares equal to a hand-made one; the columns are not.
+  Object.defineProperty(profile, 'functions', { enumerable: true, get: () => (functions ??= functionsOf(columns)) });
+  Object.defineProperty(profile, 'columns', { enumerable: false, value: columns });
+  return profile as CallGraphProfile;
+}
+
+/** The key of function `i`. */
+export function columnKey(c: CallGraphColumns, i: number): FuncKey {
+  return { file: c.strings[c.file[i]], line: c.line[i], name: c.strings[c.name[i]] };
+}
+
+function functionsOf(c: CallGraphColumns): FunctionStats[] {
+  const out: FunctionStats[] = [];
+  for (let i = 0; i < c.count; i++) {
+    const callers: CallEdge[] = [];
+    for (let e = c.edgeStart[i]; e < c.edgeStart[i + 1]; e++) {
+      callers.push({ caller: c.caller[e], timing: { cc: c.ecc[e], nc: c.enc[e], tt: c.ett[e], ct: c.ect[e] }, estimated: c.estimated[e] === 1 });
+    }
+    out.push({ key: columnKey(c, i), stat: { cc: c.cc[i], nc: c.nc[i], tt: c.tt[i], ct: c.ct[i] }, callers });
+  }
+  return out;
+}
+
+/** A profile's columns: its own, or made from its functions (a hand-made or merged profile). */
+export function graphColumns(profile: CallGraphProfile): CallGraphColumns {
+  if (profile.columns !== undefined) return profile.columns;
+  const fs = profile.functions;
+  const n = fs.length;
+  const ids = new Map<string, number>();
+  const strings: string[] = [];
+  const id = (s: string): number => {
+    let k = ids.get(s);
+    if (k === undefined) {
+      k = strings.length;
+      ids.set(s, k);
+      strings.push(s);
+    }
+    return k;
+  };
+  let m = 0;
+  for (const f of fs) m += f.callers.length;
+  const c = {
+    count: n,
+    strings,
+    file: new Int32Array(n),
+    line: new Float64Array(n),
+    name: new Int32Array(n),
+    cc: new Float64Array(n),
+    nc: new Float64Array(n),
+    tt: new Float64Array(n),
+    ct: new Float64Array(n),
+    edgeStart: new Int32Array(n + 1),
+    caller: new Int32Array(m),
+    ecc: new Float64Array(m),
+    enc: new Float64Array(m),
+    ett: new Float64Array(m),
+    ect: new Float64Array(m),
+    estimated: new Uint8Array(m),
+  };
+  let e = 0;
+  fs.forEach((f, i) => {
+    c.file[i] = id(f.key.file);
+    c.line[i] = f.key.line;
+    c.name[i] = id(f.key.name);
+    c.cc[i] = f.stat.cc;
+    c.nc[i] = f.stat.nc;
+    c.tt[i] = f.stat.tt;
+    c.ct[i] = f.stat.ct;
+    c.edgeStart[i] = e;
+    for (const edge of f.callers) {
+      c.caller[e] = edge.caller;
+      c.ecc[e] = edge.timing.cc;
+      c.enc[e] = edge.timing.nc;
+      c.ett[e] = edge.timing.tt;
+      c.ect[e] = edge.timing.ct;
+      c.estimated[e] = edge.estimated ? 1 : 0;
+      e++;
+    }
+  });
+  c.edgeStart[n] = e;
+  return c;
 }
 
 export interface SampledStack {
@@ -95,23 +217,31 @@ export function compareFuncKeys(a: FuncKey, b: FuncKey): number {
   return compareCodePoints(a.file, b.file) || a.line - b.line || compareCodePoints(a.name, b.name);
 }
 
+/** Function keys as columns of string ids (CallGraphColumns' key part). */
+export type KeyColumns = Pick<CallGraphColumns, 'count' | 'strings' | 'file' | 'line' | 'name'>;
+
 /**
- * Every key's place in `compareFuncKeys` order: `rank[i]` for `keys[i]`, counting distinct
- * keys from 0, so that equal keys share a rank and unique keys get 0 .. n-1. Comparing full paths character by character for every pair of functions cost more
- * than the rest of the estimate, so the distinct files and names are ranked once, and the
- * keys are then sorted as numbers by the engine's own sort.
+ * Every key's place in `compareFuncKeys` order: `rank[i]` for key `i`, counting distinct
+ * keys from 0, so that equal keys share a rank and unique keys get 0 .. n-1. Comparing full
+ * paths for every pair of functions cost more than the rest of the estimate, so the distinct
+ * strings are sorted once, and the keys are then sorted as numbers by the engine's own sort.
  */
-export function keyRanks(keys: readonly FuncKey[]): Int32Array {
-  const n = keys.length;
-  const files = stringRanks(keys.map((k) => k.file));
-  const names = stringRanks(keys.map((k) => k.name));
+export function keyRanks(keys: readonly FuncKey[] | KeyColumns): Int32Array {
+  const c = 'count' in keys ? keys : keyColumns(keys);
+  const n = c.count;
+  const sorted = sortedPlaces(c.strings);
+  const files = denseRanks(sorted, c.file);
+  const names = denseRanks(sorted, c.name);
   let lines = 0;
-  for (const k of keys) lines = Math.max(lines, Number.isInteger(k.line) && k.line >= 0 ? k.line + 1 : Infinity);
+  for (let i = 0; i < n; i++) {
+    const line = c.line[i];
+    lines = Math.max(lines, Number.isInteger(line) && line >= 0 ? line + 1 : Infinity);
+  }
   const rank = new Int32Array(n);
   // One number per key, (file, line, name, index) in mixed radix, while it stays exact.
-  if ((files.count * lines * names.count * n) < 2 ** 53) {
+  if (files.count * lines * names.count * n < 2 ** 53) {
     const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = ((files.rank[i] * lines + keys[i].line) * names.count + names.rank[i]) * n + i;
+    for (let i = 0; i < n; i++) packed[i] = ((files.rank[c.file[i]] * lines + c.line[i]) * names.count + names.rank[c.name[i]]) * n + i;
     packed.sort();
     let r = -1;
     let last = -1;
@@ -124,24 +254,62 @@ export function keyRanks(keys: readonly FuncKey[]): Int32Array {
     }
     return rank;
   }
-  const order = Array.from(keys, (_, i) => i).sort((a, b) => compareFuncKeys(keys[a], keys[b]));
+  const cmp = (a: number, b: number): number =>
+    files.rank[c.file[a]] - files.rank[c.file[b]] || c.line[a] - c.line[b] || names.rank[c.name[a]] - names.rank[c.name[b]];
+  const order = Array.from({ length: n }, (_, i) => i).sort(cmp);
   let r = -1;
   order.forEach((i, k) => {
-    if (k === 0 || compareFuncKeys(keys[order[k - 1]], keys[i]) !== 0) r++;
+    if (k === 0 || cmp(order[k - 1], i) !== 0) r++;
     rank[i] = r;
   });
   return rank;
 }
 
-/** Each string's rank among the distinct strings in code-point order, and how many there are. */
-function stringRanks(strings: readonly string[]): { rank: Int32Array; count: number } {
-  const distinct = [...new Set(strings)];
+function keyColumns(keys: readonly FuncKey[]): KeyColumns {
+  const ids = new Map<string, number>();
+  const strings: string[] = [];
+  const id = (s: string): number => {
+    let k = ids.get(s);
+    if (k === undefined) {
+      k = strings.length;
+      ids.set(s, k);
+      strings.push(s);
+    }
+    return k;
+  };
+  return {
+    count: keys.length,
+    strings,
+    file: Int32Array.from(keys, (k) => id(k.file)),
+    line: Float64Array.from(keys, (k) => k.line),
+    name: Int32Array.from(keys, (k) => id(k.name)),
+  };
+}
+
+/** Each string's place in code-point order, by id (`strings` holds each string once). */
+function sortedPlaces(strings: readonly string[]): Int32Array {
+  const sorted = strings.slice();
   // The engine sorts by UTF-16 unit, which is code-point order unless a surrogate is involved.
-  if (distinct.some((s) => /[\ud800-\udfff]/.test(s))) distinct.sort(compareCodePoints);
-  else distinct.sort();
-  const rankOf = new Map<string, number>();
-  distinct.forEach((s, i) => rankOf.set(s, i));
-  return { rank: Int32Array.from(strings, (s) => rankOf.get(s)!), count: distinct.length };
+  if (sorted.some((s) => /[\ud800-\udfff]/.test(s))) sorted.sort(compareCodePoints);
+  else sorted.sort();
+  const placeOf = new Map<string, number>();
+  sorted.forEach((s, i) => placeOf.set(s, i));
+  return Int32Array.from(strings, (s) => placeOf.get(s)!);
+}
+
+/**
+ * For the strings that `used` names (ids), each one's rank among them, by id, and how many
+ * there are: ranks count from 0 in the order `places` gives.
+ */
+function denseRanks(places: Int32Array, used: Int32Array): { rank: Int32Array; count: number } {
+  const mark = new Uint8Array(places.length);
+  for (let i = 0; i < used.length; i++) mark[places[used[i]]] = 1;
+  const rankAt = new Int32Array(places.length);
+  let count = 0;
+  for (let k = 0; k < places.length; k++) if (mark[k] === 1) rankAt[k] = count++;
+  const rank = new Int32Array(places.length);
+  for (let s = 0; s < places.length; s++) rank[s] = rankAt[places[s]];
+  return { rank, count };
 }
 
 export function compareCodePoints(a: string, b: string): number {

@@ -2,7 +2,7 @@
  * The folded log (`--format=log`): one line per flame frame, `label;label;... N`, which
  * flamegraph.pl and speedscope read. Byte-identical to flameprof 0.4's output.
  */
-import { columnsOf, type FrameColumns, type FrameSet } from '../frames/frame-set';
+import { columnsOf, type FrameSet } from '../frames/frame-set';
 import { formatInt, roundHalfEven } from '../model/pynum';
 import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
 

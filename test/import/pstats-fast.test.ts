@@ -53,6 +53,8 @@ describe('fast pstats reader', () => {
     // Python 3.4+ dumps start with a flagged dict; those must not fall back.
     expect(how).toBe(b[0] === 0xfb ? 'fast' : 'gave up');
     expect(readPstats(b)).toEqual(readPstatsGeneral(b));
+    // The fast reader hands the estimator its columns: no object per function or edge.
+    if (how === 'fast') expect(readPstatsFast(b)!.columns?.count).toBe(readPstatsGeneral(b).functions.length);
   });
 
   test('our encoder output, with profile-module call counts, is read fast and the same', () => {
