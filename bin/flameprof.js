@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is bundled into one file by `npm run build` (run by `npm ci` through `prepare`):
-// loading one file, not dozens of modules, is most of a short run's start-up.
-const { main } = require('../dist/cli.bundle.js');
+// The CLI is bundled into one file by `npm run build` (run by `npm ci` through `prepare`),
+// with a V8 code cache for it (bin/load-bundle.js).
+const { main } = require('./load-bundle').loadBundle().exports;
 
 main(process.argv.slice(2), {
   stdout: process.stdout,

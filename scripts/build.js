@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Build: bundle the CLI (dist/cli.bundle.js, so that `flameprof` starts fast), the report's
-// page script and the server's worker with esbuild, then type-check and emit the library
-// (dist/*.js + .d.ts) with tsc.
+// Build: bundle the CLI (dist/cli.bundle.js, so that `flameprof` starts fast, with its V8 code
+// cache: scripts/code-cache.js), the report's page script and the server's worker with
+// esbuild, then type-check and emit the library (dist/*.js + .d.ts) with tsc.
 //
 // --if-stale (what `prepare` runs) does nothing when dist/ is newer than every source: the
 // first `npx flameprof` in a clone runs `prepare` again, right after `npm ci` built it.
@@ -19,8 +19,8 @@ function newest(file) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(file).map((f) => newest(path.join(file, f))));
 }
 
-const built = ['dist/cli.bundle.js', 'dist/index.d.ts', 'dist/report.js', 'dist/serve-worker.js'].map((f) => path.join(root, f));
-const sources = ['src', 'package.json', 'tsconfig.json', 'scripts/build.js'].map((f) => path.join(root, f));
+const built = ['dist/cli.bundle.js', 'dist/cli.bundle.cache', 'dist/index.d.ts', 'dist/report.js', 'dist/serve-worker.js'].map((f) => path.join(root, f));
+const sources = ['src', 'package.json', 'tsconfig.json', 'scripts/build.js', 'scripts/code-cache.js', 'bin/load-bundle.js'].map((f) => path.join(root, f));
 if (process.argv.includes('--if-stale') && built.every((f) => fs.existsSync(f))) {
   const oldest = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
   if (Math.max(...sources.map(newest)) < oldest) process.exit(0);
@@ -59,6 +59,7 @@ bundle('src/serve/worker.ts', 'serve-worker.js', NODE);
 // The CLI. yargs is more than half of it but only prints --help: left out, it is loaded
 // from node_modules when --help asks for it.
 bundle('src/cli.ts', 'cli.bundle.js', { ...NODE, external: ['yargs', 'yargs/*'], define: { FLAMEPROF_VERSION: JSON.stringify(pkg.version) } });
+execFileSync(process.execPath, [path.join(root, 'scripts', 'code-cache.js')], { stdio: 'inherit' });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });

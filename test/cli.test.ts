@@ -273,6 +273,28 @@ describe('information', () => {
   });
 });
 
+describe('the code cache (bin/load-bundle.js)', () => {
+  const loaded = (root: string): string =>
+    execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(join(root, 'bin/load-bundle.js'))}).loadBundle().cache)`], { encoding: 'utf8' });
+
+  test('the build made one for its bundle, and V8 takes it', () => {
+    expect(loaded(ROOT)).toBe('used');
+  });
+
+  test('a cache made for another bundle is not used, and the CLI works without it', () => {
+    const copy = join(dir, 'stale');
+    mkdirSync(join(copy, 'bin'), { recursive: true });
+    mkdirSync(join(copy, 'dist'));
+    for (const f of ['bin/flameprof.js', 'bin/load-bundle.js', 'dist/cli.bundle.cache']) writeFileSync(join(copy, f), readFileSync(join(ROOT, f)));
+    // The same bytes, written again: another modification time.
+    writeFileSync(join(copy, 'dist/cli.bundle.js'), readFileSync(BUNDLE));
+    expect(loaded(copy)).toBe('none');
+    const r = spawnSync(process.execPath, [join(copy, 'bin/flameprof.js'), '--format=log', fixture('recursion.prof')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.equals(expected('recursion.log'))).toBe(true);
+  });
+});
+
 describe('usage errors: exit 2, one line, nothing on stdout', () => {
   test.each([
     [['--width', '0'], /--width must be at least 1, got '0'/],
