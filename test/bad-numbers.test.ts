@@ -6,7 +6,7 @@
  * and renderToString says to stream what one string cannot hold.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError, InputError } from '../src/errors';
@@ -19,6 +19,7 @@ import { encodePstats } from './helpers/encode-marshal';
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'flameprof.js');
 const dir = mkdtempSync(join(tmpdir(), 'flameprof-numbers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** main -> work, with the given own time and edge time for work. */
 function dump(workTt: number, edgeCt = 1): Uint8Array {

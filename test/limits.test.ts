@@ -4,7 +4,7 @@
  * which limit and how to raise it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError } from '../src/errors';
@@ -14,6 +14,7 @@ import { encodePstats } from './helpers/encode-marshal';
 
 const CLI = join(__dirname, '..', 'bin', 'flameprof.js');
 const dir = mkdtempSync(join(tmpdir(), 'flameprof-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string; ms: number } {
   const t0 = Date.now();

@@ -36,8 +36,10 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 class FastReader {
   pos = 0;
   /** Reference slots: what each holds, and its value (a number, a string id, a key's index in kept*). */
-  readonly refKind: number[] = [];
-  readonly refValue: number[] = [];
+  refKind = new Uint8Array(1024);
+  refValue = new Float64Array(1024);
+  /** Slots taken so far. */
+  refs = 0;
   /** Distinct strings, by id. */
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
@@ -68,9 +70,18 @@ class FastReader {
   /** A reference slot for a flagged type byte, to be filled once its object is read; else -1. */
   slot(code: number): number {
     if ((code & FLAG_REF) === 0) return -1;
-    this.refKind.push(OTHER);
-    this.refValue.push(0);
-    return this.refKind.length - 1;
+    return this.newRef(OTHER, 0);
+  }
+
+  /** A new reference slot holding `kind` and `value`: its index. */
+  newRef(kind: number, value: number): number {
+    if (this.refs === this.refKind.length) {
+      this.refKind = grown(this.refKind);
+      this.refValue = grown(this.refValue);
+    }
+    this.refKind[this.refs] = kind;
+    this.refValue[this.refs] = value;
+    return this.refs++;
   }
 
   /** A tuple header of `length` items (with its slot taken), or give up. */
@@ -106,7 +117,7 @@ class FastReader {
     } else if (c === 0x72 /* r */) {
       if (pos + 5 > this.end) throw GIVE_UP;
       const i = this.view.getInt32(pos + 1, true);
-      if (i < 0 || i >= this.refKind.length || this.refKind[i] !== NUMBER) throw GIVE_UP;
+      if (i < 0 || i >= this.refs || this.refKind[i] !== NUMBER) throw GIVE_UP;
       this.pos = pos + 5;
       return this.refValue[i];
     } else {
@@ -115,8 +126,7 @@ class FastReader {
     // NaN, infinities and absurd values: the general path says which function holds them.
     if (!(v <= MAX_VALUE && v >= -MAX_VALUE)) throw GIVE_UP;
     if (code & FLAG_REF) {
-      this.refKind.push(NUMBER);
-      this.refValue.push(v);
+      this.newRef(NUMBER, v);
     }
     return v;
   }
@@ -142,7 +152,7 @@ class FastReader {
       n = this.view.getInt32(pos + 1, true);
       pos += 5;
       if (c === 0x72) {
-        if (n < 0 || n >= this.refKind.length || this.refKind[n] !== STRING) throw GIVE_UP;
+        if (n < 0 || n >= this.refs || this.refKind[n] !== STRING) throw GIVE_UP;
         this.pos = pos;
         return this.refValue[n];
       }
@@ -175,8 +185,7 @@ class FastReader {
       this.strings.push(v);
     }
     if (code & FLAG_REF) {
-      this.refKind.push(STRING);
-      this.refValue.push(id);
+      this.newRef(STRING, id);
     }
     return id;
   }
@@ -188,7 +197,7 @@ class FastReader {
     const code = this.buf[pos];
     if (code === 0x72 /* r */) {
       const i = this.view.getInt32(pos + 1, true);
-      if (i < 0 || i >= this.refKind.length || this.refKind[i] !== KEY) throw GIVE_UP;
+      if (i < 0 || i >= this.refs || this.refKind[i] !== KEY) throw GIVE_UP;
       const k = this.refValue[i];
       this.pos = pos + 5;
       this.file = this.keptFile[k];
@@ -197,7 +206,7 @@ class FastReader {
       return;
     }
     // The slot is taken before the items' own, as marshal numbers them.
-    const s = (code & FLAG_REF) === 0 ? -1 : this.refKind.length;
+    const s = (code & FLAG_REF) === 0 ? -1 : this.refs;
     this.tuple(3);
     this.file = this.string();
     this.line = this.int();
@@ -278,14 +287,7 @@ function read(r: FastReader, size: number): CallGraphColumns {
   };
   // Callers as read, applied once every function of the dump has its index (pstats.ts
   // numbers callers that have no entry of their own after all entries, in that order).
-  const cFile: number[] = [];
-  const cLine: number[] = [];
-  const cName: number[] = [];
-  const ecc: number[] = [];
-  const enc: number[] = [];
-  const ett: number[] = [];
-  const ect: number[] = [];
-  const est: number[] = [];
+  const raw = new RawEdges();
   const callersFrom: number[] = [];
   const callersTo: number[] = [];
 
@@ -304,52 +306,47 @@ function read(r: FastReader, size: number): CallGraphColumns {
     r.pos++;
     r.slot(dict);
     // A key written twice in the dump: its last entry's callers are the ones kept.
-    callersFrom[i] = cFile.length;
+    callersFrom[i] = raw.length;
     while (r.peek() !== 0x30) {
       r.key();
-      cFile.push(r.file);
-      cLine.push(r.line);
-      cName.push(r.name);
+      const e = raw.add(r.file, r.line, r.name);
       const v = r.peek() & ~FLAG_REF;
       if (v === 0x29 || v === 0x28) {
         r.tuple(4);
         // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
-        enc.push(r.int());
-        ecc.push(r.int());
-        ett.push(r.number());
-        ect.push(r.number());
-        est.push(0);
+        raw.nc[e] = r.int();
+        raw.cc[e] = r.int();
+        raw.tt[e] = r.number();
+        raw.ct[e] = r.number();
       } else {
         // The pure-Python profile module keeps only a call count; times are shared out later.
         const n = r.int();
-        ecc.push(n);
-        enc.push(n);
-        ett.push(0);
-        ect.push(0);
-        est.push(1);
+        raw.cc[e] = n;
+        raw.nc[e] = n;
+        raw.estimated[e] = 1;
       }
     }
     r.pos++;
-    callersTo[i] = cFile.length;
+    callersTo[i] = raw.length;
   }
   r.pos++;
   if (r.pos !== size) throw GIVE_UP;
 
   const declared = fFile.length;
-  const raw = cFile.length;
-  const edgeStart = new Int32Array(declared + raw + 1);
-  const caller = new Int32Array(raw);
-  const order = new Int32Array(raw);
+  const n = raw.length;
+  const edgeStart = new Int32Array(declared + n + 1);
+  const caller = new Int32Array(n);
+  const order = new Int32Array(n);
   let m = 0;
   // Callers met so far in the dict being applied (by callee index): no map per function.
-  const seenBy = new Int32Array(declared + raw).fill(-1);
-  const seenAt = new Int32Array(declared + raw);
+  const seenBy = new Int32Array(declared + n).fill(-1);
+  const seenAt = new Int32Array(declared + n);
   for (let i = 0; i < declared; i++) {
     edgeStart[i] = m;
     for (let e = callersFrom[i]; e < callersTo[i]; e++) {
-      let c = index.get(cFile[e], cLine[e], cName[e]);
+      let c = index.get(raw.file[e], raw.line[e], raw.name[e]);
       // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
-      if (c < 0) c = addFunction(cFile[e], cLine[e], cName[e]);
+      if (c < 0) c = addFunction(raw.file[e], raw.line[e], raw.name[e]);
       // A key written twice in one dict: Python keeps the first position and the last value.
       if (seenBy[c] !== i) {
         seenBy[c] = i;
@@ -363,8 +360,8 @@ function read(r: FastReader, size: number): CallGraphColumns {
   }
   const count = fFile.length;
   edgeStart.fill(m, declared, count + 1);
-  const pick = (values: number[]): Float64Array => {
-    const out = new Float64Array(m);
+  const pick = <T extends Float64Array | Uint8Array>(values: T): T => {
+    const out = new (values.constructor as new (n: number) => T)(m);
     for (let k = 0; k < m; k++) out[k] = values[order[k]];
     return out;
   };
@@ -380,10 +377,50 @@ function read(r: FastReader, size: number): CallGraphColumns {
     ct: Float64Array.from(fct),
     edgeStart: edgeStart.slice(0, count + 1),
     caller: caller.slice(0, m),
-    ecc: pick(ecc),
-    enc: pick(enc),
-    ett: pick(ett),
-    ect: pick(ect),
-    estimated: Uint8Array.from(pick(est)),
+    ecc: pick(raw.cc),
+    enc: pick(raw.nc),
+    ett: pick(raw.tt),
+    ect: pick(raw.ct),
+    estimated: pick(raw.estimated),
   };
+}
+
+/** A typed array twice as long, holding `a` first. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Caller entries as read (their keys and timings), in typed arrays that grow by doubling. */
+class RawEdges {
+  length = 0;
+  file = new Int32Array(1024);
+  line = new Float64Array(1024);
+  name = new Int32Array(1024);
+  cc = new Float64Array(1024);
+  nc = new Float64Array(1024);
+  tt = new Float64Array(1024);
+  ct = new Float64Array(1024);
+  estimated = new Uint8Array(1024);
+
+  /** A new entry for the caller key (file, line, name), timings 0: its index. */
+  add(file: number, line: number, name: number): number {
+    const e = this.length;
+    if (e === this.file.length) {
+      this.file = grown(this.file);
+      this.line = grown(this.line);
+      this.name = grown(this.name);
+      this.cc = grown(this.cc);
+      this.nc = grown(this.nc);
+      this.tt = grown(this.tt);
+      this.ct = grown(this.ct);
+      this.estimated = grown(this.estimated);
+    }
+    this.file[e] = file;
+    this.line[e] = line;
+    this.name[e] = name;
+    this.length = e + 1;
+    return e;
+  }
 }

@@ -4,7 +4,7 @@
  * reads them; and code objects in each Python's marshal layout.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMarshal, type PyValue } from '../../src/import/marshal';
@@ -14,6 +14,7 @@ import { buildFrames, renderToString } from '../../src/pipeline';
 
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'flameprof-profile-module-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What pstats makes of a dump: its functions, own time in all, and the code object's key. */
 function pstatsView(dump: string): { count: number; totalTt: number; codeKeys: string[] } {

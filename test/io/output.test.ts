@@ -14,6 +14,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -50,6 +51,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'flameprof-output-'));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const leftovers = (d = dir): string[] => readdirSync(d).filter((f) => f.endsWith('.tmp'));
 const sampleSvg = (): Buffer => execFileSync(process.execPath, [CLI, SAMPLE]);

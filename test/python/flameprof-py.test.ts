@@ -5,7 +5,7 @@
  * reads. (The sampler's overhead is measured in `npm run bench`, not here.)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readProfile } from '../../src/import/read';
@@ -22,6 +22,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'flameprof-py-'));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function flameprof(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 60000 });
