@@ -11,6 +11,7 @@
  * (test/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
  */
 import { MAX_VALUE, columnProfile, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
+import { KeyIndex } from './key-index';
 
 const FLAG_REF = 0x80;
 
@@ -22,9 +23,6 @@ const OTHER = 0;
 const NUMBER = 1;
 const STRING = 2;
 const KEY = 3;
-
-/** Ids of files and names must fit the per-file name tables (and any real dump does). */
-const MAX_STRINGS = 2 ** 26;
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -180,7 +178,6 @@ class FastReader {
     let id = this.stringIds.get(v);
     if (id === undefined) {
       id = this.strings.length;
-      if (id === MAX_STRINGS) throw GIVE_UP;
       this.stringIds.set(v, id);
       this.strings.push(v);
     }
@@ -221,35 +218,6 @@ class FastReader {
   }
 }
 
-/**
- * Function keys (string ids and a line) -> index: by file, then name, then line along a
- * chain that is almost always one long.
- */
-class ColumnKeyIndex {
-  private readonly byFile: Array<Map<number, number> | undefined> = [];
-  /** Next index with the same file and name (another line), or -1. */
-  private readonly chain: number[] = [];
-
-  constructor(private readonly lines: number[]) {}
-
-  get(file: number, line: number, name: number): number {
-    let i = this.byFile[file]?.get(name) ?? -1;
-    while (i >= 0 && this.lines[i] !== line) i = this.chain[i];
-    return i;
-  }
-
-  /** Record index `i`, whose line is already in `lines`, for a key `get` did not find. */
-  add(file: number, name: number, i: number): void {
-    let byName = this.byFile[file];
-    if (byName === undefined) {
-      byName = new Map();
-      this.byFile[file] = byName;
-    }
-    this.chain[i] = byName.get(name) ?? -1;
-    byName.set(name, i);
-  }
-}
-
 /** The profile, or undefined when the general path has to read this file. */
 export function readPstatsFast(bytes: Uint8Array): CallGraphProfile | undefined {
   // Marshal version 3+ flags the outermost dict: 0xfb. Older data is for the general path.
@@ -272,7 +240,7 @@ function read(r: FastReader, size: number): CallGraphColumns {
   const fnc: number[] = [];
   const ftt: number[] = [];
   const fct: number[] = [];
-  const index = new ColumnKeyIndex(fLine);
+  const index = new KeyIndex<number>();
   const addFunction = (file: number, line: number, name: number): number => {
     const i = fFile.length;
     fFile.push(file);
@@ -282,7 +250,7 @@ function read(r: FastReader, size: number): CallGraphColumns {
     fnc.push(0);
     ftt.push(0);
     fct.push(0);
-    index.add(file, name, i);
+    index.add(file, line, name, i);
     return i;
   };
   // Callers as read, applied once every function of the dump has its index (pstats.ts

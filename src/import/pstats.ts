@@ -41,7 +41,7 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
   if (!isType(top, 'dict')) {
     throw new InputError(`${NOT_PSTATS}: top-level object is ${describe(top)}, expected a dict`);
   }
-  const index = new KeyIndex();
+  const index = new KeyIndex<string>();
   const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
   const raw: PyValue[] = [];
 
@@ -50,7 +50,7 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
     if (i < 0) {
       // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
       i = functions.length;
-      index.add(key, i);
+      index.add(key.file, key.line, key.name, i);
       functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
       raw.push(null);
     }

@@ -119,25 +119,11 @@ export function graphColumns(profile: CallGraphProfile): CallGraphColumns {
   if (profile.columns !== undefined) return profile.columns;
   const fs = profile.functions;
   const n = fs.length;
-  const ids = new Map<string, number>();
-  const strings: string[] = [];
-  const id = (s: string): number => {
-    let k = ids.get(s);
-    if (k === undefined) {
-      k = strings.length;
-      ids.set(s, k);
-      strings.push(s);
-    }
-    return k;
-  };
+  const keys = keyColumns(fs.map((f) => f.key));
   let m = 0;
   for (const f of fs) m += f.callers.length;
   const c = {
-    count: n,
-    strings,
-    file: new Int32Array(n),
-    line: new Float64Array(n),
-    name: new Int32Array(n),
+    ...keys,
     cc: new Float64Array(n),
     nc: new Float64Array(n),
     tt: new Float64Array(n),
@@ -152,9 +138,6 @@ export function graphColumns(profile: CallGraphProfile): CallGraphColumns {
   };
   let e = 0;
   fs.forEach((f, i) => {
-    c.file[i] = id(f.key.file);
-    c.line[i] = f.key.line;
-    c.name[i] = id(f.key.name);
     c.cc[i] = f.stat.cc;
     c.nc[i] = f.stat.nc;
     c.tt[i] = f.stat.tt;
@@ -265,6 +248,7 @@ export function keyRanks(keys: readonly FuncKey[] | KeyColumns): Int32Array {
   return rank;
 }
 
+/** Keys as columns, files and names interned in one table in the order they come. */
 function keyColumns(keys: readonly FuncKey[]): KeyColumns {
   const ids = new Map<string, number>();
   const strings: string[] = [];
@@ -277,13 +261,14 @@ function keyColumns(keys: readonly FuncKey[]): KeyColumns {
     }
     return k;
   };
-  return {
-    count: keys.length,
-    strings,
-    file: Int32Array.from(keys, (k) => id(k.file)),
-    line: Float64Array.from(keys, (k) => k.line),
-    name: Int32Array.from(keys, (k) => id(k.name)),
-  };
+  const n = keys.length;
+  const c = { count: n, strings, file: new Int32Array(n), line: new Float64Array(n), name: new Int32Array(n) };
+  keys.forEach((k, i) => {
+    c.file[i] = id(k.file);
+    c.line[i] = k.line;
+    c.name[i] = id(k.name);
+  });
+  return c;
 }
 
 /** Each string's place in code-point order, by id (`strings` holds each string once). */
