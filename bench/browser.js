@@ -13,7 +13,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const CHROMIUM = '/usr/bin/chromium';
+const { CHROMIUM, CHROMIUM_ARGS } = require('../test/helpers/chromium.js');
 const BUDGETS = { load: 2000, zoom: 100, search: 300 };
 
 const median = (xs) => {
@@ -80,13 +80,7 @@ async function runBrowserBench({ cli, node, env, scratch, input, loads = 5 }) {
     const r = spawnSync(node, [cli, '--threshold', '0.0008', `--format=${format}`, '-o', files[format], input], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`flameprof --format=${format} failed: ${r.stderr}`);
   }
-  // The tests' flags (test/helpers/browser.ts): without the networking ones, Chromium keeps
-  // trying hosts that a closed network refuses.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const results = { html: [], svg: [] };
   try {
     for (let i = 0; i < loads; i++) {

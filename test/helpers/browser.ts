@@ -1,15 +1,19 @@
 /**
  * Headless Chromium for the tests that need a real browser (the interactive SVG, speedscope
- * opening our output). Debian's /usr/bin/chromium, driven by playwright-core, with the flags
- * this closed-network machine needs. Every page is a local file: any other request, a page
- * error, a console error or a dialog is recorded as a problem for the test to assert on.
+ * opening our output). Debian's Chromium, driven by playwright-core, with the flags this
+ * closed-network machine needs (./chromium.js). Every page is a local file: any other
+ * request, a page error, a console error or a dialog is recorded as a problem for the test
+ * to assert on.
  *
  * Without Chromium they fail, saying how to install it (`.ci/run` installs it).
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const launch = require('./chromium.js') as { CHROMIUM: string; CHROMIUM_ARGS: string[] };
+
+export const CHROMIUM = launch.CHROMIUM;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests need it (apt-get install -y chromium)`);
@@ -17,14 +21,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: launch.CHROMIUM_ARGS,
   });
 }
 
