@@ -154,10 +154,18 @@ def _flameprof_run():
         raise Terminated()
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, on_term)
+        # SIGTERM is blocked across fork: one sent to a new child (Pool.terminate() does) before
+        # its handler is reset would otherwise be swallowed, and the child live on.
+        held = threading.local()
+        def before():
+            held.mask = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
+        def in_parent():
+            signal.pthread_sigmask(signal.SIG_SETMASK, held.mask)
         def in_child():
             if signal.getsignal(signal.SIGTERM) is on_term:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.register_at_fork(after_in_child=in_child)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held.mask)
+        os.register_at_fork(before=before, after_in_parent=in_parent, after_in_child=in_child)
 
     runpy_files = (getattr(runpy, '__file__', None), '<frozen runpy>', '<string>')
     def report(e):
@@ -299,7 +307,10 @@ function spawnAndWait(opts: RunOptions, argv: string[]): Promise<{ exitCode: num
       const why = err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
       reject(new FlameprofError(`cannot run Python '${opts.python}': ${why} (use --python PATH)`));
     });
-    child.once('close', (exitCode, signal) => {
+    // The program's end is its main process's exit, as for a shell: not the watch pipe's close,
+    // which a forked process still running (a daemon, a stray worker) would hold off for ever.
+    child.once('exit', (exitCode, signal) => {
+      child.stdio[3]?.destroy();
       if (settled) return;
       settle();
       resolve({ exitCode, signal });

@@ -259,7 +259,25 @@ describe('the program and its children end with us, and behave as under plain py
       const out = join(cwd, `pool-${k}.svg`);
       expect([k, r.status, r.stdout, r.stderr]).toEqual([k, 0, `${[...Array(200).keys()].reduce((a, n) => a + n * n, 0)}\n`, `flameprof: wrote ${out}\n`]);
     }
-    expect(running(program('pool.py'))).toEqual([]);
+    const left = running(program('pool.py'));
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    expect(left).toEqual([]);
+  });
+
+  test('a child the program SIGTERMs the moment it is forked dies of it, as under plain python3', () => {
+    const r = flameprof(['-r', program('fork_term.py'), '-o', join(cwd, 'f.svg')]);
+    expect([r.status, r.stdout]).toEqual([0, '20 of 20 ended by SIGTERM\n']);
+  });
+
+  test('a forked child still running after the program ends does not hold flameprof back', () => {
+    const started = Date.now();
+    const r = flameprof(['-r', program('lingering.py'), '-o', join(cwd, 'l.svg'), '--', '60']);
+    const took = Date.now() - started;
+    const left = running(program('lingering.py'));
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'parent done\n', `flameprof: wrote ${join(cwd, 'l.svg')}\n`]);
+    expect(left).toHaveLength(1);
+    expect(took).toBeLessThan(15000);
   });
 
   test('SIGTERM to flameprof ends a program and its pool workers: exit 143, nothing left running', async () => {
