@@ -155,7 +155,7 @@ def _flameprof_run():
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, on_term)
         # SIGTERM is blocked across fork: one sent to a new child (Pool.terminate() does) before
-        # its handler is reset would otherwise be swallowed, and the child live on.
+        # its handler is reset would otherwise be swallowed, and the child would live on.
         held = threading.local()
         def before():
             held.mask = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
@@ -308,7 +308,7 @@ function spawnAndWait(opts: RunOptions, argv: string[]): Promise<{ exitCode: num
       reject(new FlameprofError(`cannot run Python '${opts.python}': ${why} (use --python PATH)`));
     });
     // The program's end is its main process's exit, as for a shell: not the watch pipe's close,
-    // which a forked process still running (a daemon, a stray worker) would hold off for ever.
+    // which a forked process still running (a daemon, a stray worker) holds open for as long as it runs.
     child.once('exit', (exitCode, signal) => {
       child.stdio[3]?.destroy();
       if (settled) return;
