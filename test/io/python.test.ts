@@ -228,6 +228,13 @@ describe('the program and its children end with us, and behave as under plain py
       });
   }
 
+  /** Kill the Python processes still running `needle`, so that a failure cannot outlive its test; their pids. */
+  function killLeft(needle: string): number[] {
+    const left = running(needle);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    return left;
+  }
+
   async function until(what: () => boolean, ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
@@ -259,9 +266,7 @@ describe('the program and its children end with us, and behave as under plain py
       const out = join(cwd, `pool-${k}.svg`);
       expect([k, r.status, r.stdout, r.stderr]).toEqual([k, 0, `${[...Array(200).keys()].reduce((a, n) => a + n * n, 0)}\n`, `flameprof: wrote ${out}\n`]);
     }
-    const left = running(program('pool.py'));
-    for (const pid of left) process.kill(pid, 'SIGKILL');
-    expect(left).toEqual([]);
+    expect(killLeft(program('pool.py'))).toEqual([]);
   });
 
   test('a child the program SIGTERMs the moment it is forked dies of it, as under plain python3', () => {
@@ -273,8 +278,7 @@ describe('the program and its children end with us, and behave as under plain py
     const started = Date.now();
     const r = flameprof(['-r', program('lingering.py'), '-o', join(cwd, 'l.svg'), '--', '60']);
     const took = Date.now() - started;
-    const left = running(program('lingering.py'));
-    for (const pid of left) process.kill(pid, 'SIGKILL');
+    const left = killLeft(program('lingering.py'));
     expect([r.status, r.stdout, r.stderr]).toEqual([0, 'parent done\n', `flameprof: wrote ${join(cwd, 'l.svg')}\n`]);
     expect(left).toHaveLength(1);
     expect(took).toBeLessThan(15000);
