@@ -3,9 +3,11 @@ pytest plugin and a context manager, all writing files that `flameprof` reads.
 
     from flameprof_py import Collector, ProfileMiddleware, profile
 
-`flameprof --python-path` prints the folder to put on PYTHONPATH. No dependencies; Python 3.8+.
+`pip install ./python` installs it; `flameprof --python-path` prints the folder to put on
+PYTHONPATH instead. No dependencies; Python 3.8+.
 """
+from .middleware import ProfileMiddleware, wsgi
+from .profiling import profile
 from .sampler import Collector
-from .profiling import profile, ProfileMiddleware, wsgi
 
 __all__ = ["Collector", "ProfileMiddleware", "profile", "wsgi"]

@@ -1,25 +1,29 @@
-"""`pytest -p flameprof_py.pytest_plugin`: profiles every test's setup and call with one
-cProfile, and writes the dump to --flameprof-out (default: pytest-profile.prof in the
-current folder), whose path is printed at the end of the run."""
-import cProfile
+"""The pytest plugin, loaded by pytest from the package's entry point (or with `-p
+flameprof_py.pytest_plugin`) and idle unless asked: `--flameprof-out=FILE` profiles every
+test's setup and call with one cProfile and writes the dump to FILE, whose path is printed
+at the end of the run."""
 import os
 
 import pytest
 
+from .profiling import dump_stats, new_profiler, profiler_stats
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("flameprof")
-    group.addoption("--flameprof-out", default="pytest-profile.prof", help="where the cProfile dump of the tests goes")
+    group.addoption("--flameprof-out", default=None, metavar="FILE", help="profile the tests with cProfile and write the dump to FILE")
 
 
 def pytest_configure(config):
-    config.pluginmanager.register(_Plugin(config.getoption("flameprof_out")), "flameprof_py")
+    out = config.getoption("flameprof_out")
+    if out:
+        config.pluginmanager.register(_Plugin(out), "flameprof_py")
 
 
 class _Plugin(object):
     def __init__(self, out):
         self.out = out
-        self.profiler = cProfile.Profile()
+        self.profiler = new_profiler()
 
     def _profiled(self):
         self.profiler.enable()
@@ -37,5 +41,5 @@ class _Plugin(object):
         yield from self._profiled()
 
     def pytest_terminal_summary(self, terminalreporter):
-        self.profiler.dump_stats(self.out)
-        terminalreporter.write_line("flameprof: wrote %s" % os.path.abspath(self.out))
+        if dump_stats(profiler_stats(self.profiler), self.out):
+            terminalreporter.write_line("flameprof: wrote %s" % os.path.abspath(self.out))

@@ -1,36 +1,67 @@
 """A stack-sampling profiler, as plop's: every thread's stack is counted at an interval;
 between samples the program runs at full speed.
 
-The interval is of CPU time (the default: the process's, all threads', as ITIMER_PROF
-counts it) or of wall-clock time ('wall', as ITIMER_REAL). A thread of ours keeps the clock
-and takes the samples rather than a timer signal: Python runs a signal's handler only in
-the main thread, and not while it waits (in join, a lock, a socket), so a signal would miss
-the worker threads doing the work. Frames are `file:line:function` with the function's
-first line, so one function is one frame, and each thread's stacks grow from a root named
-after the thread. `save` writes folded stacks (or a plop `.plop` file). Threads whose name
-starts with "flameprof_py:" are a profiler's own and are not sampled.
+A thread of ours keeps the clock and takes the samples rather than a timer signal: Python
+runs a signal's handler only in the main thread, and not while it waits (in join, a lock, a
+socket), so a signal would miss the worker threads doing the work.
+
+- 'wall' mode: every `interval` seconds of wall-clock time, every thread's stack is counted,
+  whatever it is doing (sleeping and waiting too).
+- 'cpu' mode (the default): each thread is charged for the CPU time it used, read from its
+  own CPU clock at each tick: a thread that used 3 intervals of CPU since the last tick gets
+  a sample weighing 3, a sleeping or blocked one nothing. Where the platform has no
+  per-thread CPU clock, threads are sampled as in wall mode, and stderr says so once.
+
+Frames are `file:line:function` with the function's first line (`lines=True`: the line being
+run, as plop records it), and each thread's stacks grow from a root `<thread>:0:NAME`, as
+under `flameprof -r --threads`. Threads whose name starts with "flameprof_py:" are a
+profiler's own and are not sampled.
+
+Safe in a signal handler: stop() and toggle() only flip a flag that the sampler thread reads,
+and start() does too once the sampler thread runs (start(paused=True) starts it without
+collecting). Nothing here waits on a lock the program's thread could hold.
 """
-import os
 import sys
 import threading
 import time
+
+from .files import warn, write_file
+from .profiling import THREAD_FILE
 
 _HERE = __file__
 
 # Below this the sampler's own cost stops being small against the program's.
 MIN_INTERVAL = 0.001
 
-_CLOCKS = {"cpu": time.process_time, "wall": time.monotonic}
+MODES = ("cpu", "wall")
+
+
+def _thread_cpu_clock():
+    """A function giving a thread's CPU time by its ident (None if it cannot be read), or None
+    where the platform has no per-thread CPU clock."""
+    clock_id = getattr(time, "pthread_getcpuclockid", None)
+    gettime = getattr(time, "clock_gettime", None)
+    if clock_id is None or gettime is None:
+        return None
+
+    def cpu(ident):
+        try:
+            return gettime(clock_id(ident))
+        except (OSError, OverflowError, ValueError):
+            return None  # the thread ended between the listing and the reading
+
+    return cpu
 
 
 class Collector(object):
-    """Samples every thread's stack every `interval` seconds of CPU ('cpu') or wall ('wall')
-    time while started. start() and stop() may be called any number of times, from any
-    thread; the samples add up. `skip_outer`: file names whose frames are dropped from the
-    outer end of every stack (a runner's own frames, below the program's)."""
+    """Samples every thread's stack every `interval` seconds while collecting (see the module
+    comment for 'cpu' and 'wall' `mode`). start() and stop() may be called any number of
+    times; the samples add up. `skip_outer`: file names whose frames are dropped from the
+    outer end of every stack (a runner's own frames, below the program's). `lines`: frames
+    carry the line being run instead of the function's first line."""
 
-    def __init__(self, interval=0.01, mode="cpu", skip_outer=()):
-        if mode not in _CLOCKS:
+    def __init__(self, interval=0.01, mode="cpu", skip_outer=(), lines=False):
+        if mode not in MODES:
             raise ValueError("mode must be 'cpu' or 'wall', got %r" % (mode,))
         try:
             interval = float(interval)
@@ -41,100 +72,190 @@ class Collector(object):
         self.interval = interval
         self.mode = mode
         self.skip_outer = frozenset(skip_outer)
+        self.lines = bool(lines)
+        # Stacks as tuples (thread name, code or (code, line), ...), outermost first -> weight.
         self.stacks = {}
         self.samples = 0
-        self._lock = threading.Lock()
-        self._stopping = None
+        self._on = False
+        self._closing = False
         self._thread = None
+        self._launching = threading.Lock()
+        self._stacks_lock = threading.Lock()
 
     @property
     def running(self):
-        return self._thread is not None
+        """True while collecting."""
+        return self._on
 
-    def start(self):
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._stopping = threading.Event()
-            self._thread = threading.Thread(target=self._run, args=(self._stopping,), name="flameprof_py:sampler", daemon=True)
-            self._thread.start()
+    def start(self, paused=False):
+        """Collect (or, with `paused`, only start the sampler thread, for toggle() to turn on)."""
+        self._closing = False
+        self._on = not paused
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._launch()
 
     def stop(self):
-        with self._lock:
-            thread, self._thread = self._thread, None
-            if thread is None:
-                return
-            self._stopping.set()
-        if thread is not threading.current_thread():
+        """Pause collecting. The sampler thread stays, idle, until close()."""
+        self._on = False
+
+    def toggle(self):
+        """Collect if paused, pause if collecting: what a signal handler calls (see the module comment)."""
+        self._on = not self._on
+
+    def close(self):
+        """Stop collecting and end the sampler thread (not from a signal handler: it waits for it)."""
+        self._on = False
+        self._closing = True
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
             thread.join()
 
-    def _run(self, stopping):
-        clock = _CLOCKS[self.mode]
-        last = clock()
-        owed = 0.0
-        while not stopping.wait(self.interval):
-            now = clock()
-            # Samples are owed by the time that passed on our clock: none while a CPU-time
-            # program sleeps, several if we were kept from running.
-            owed += (now - last) / self.interval
-            last = now
-            n = int(owed)
-            if n > 0:
-                owed -= n
-                self._sample(n)
+    def _launch(self):
+        # Never waits: a caller that finds the lock taken (another thread, or the handler of a
+        # signal that interrupted this very call) leaves the launch to whoever holds it.
+        if not self._launching.acquire(False):
+            return
+        try:
+            thread = self._thread
+            if thread is None or not thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="flameprof_py:sampler", daemon=True)
+                self._thread.start()
+        finally:
+            self._launching.release()
 
-    def _sample(self, weight):
+    def _run(self):
+        interval = self.interval
+        cpu_clock = _thread_cpu_clock() if self.mode == "cpu" else None
+        if self.mode == "cpu" and cpu_clock is None:
+            warn("no per-thread CPU clock on this platform: every thread is sampled by wall-clock time")
+        owed = {}  # per thread ident: the fraction of a sample it is owed
+        cpu_seen = {}  # per thread ident: its CPU time at the last tick
+        was_on = False
+        last = time.monotonic()
+        while not self._closing:
+            time.sleep(interval)
+            now = time.monotonic()
+            elapsed, last = now - last, now
+            if not self._on:
+                was_on = False
+                continue
+            baseline = not was_on
+            was_on = True
+            if baseline:
+                owed.clear()
+                cpu_seen.clear()
+            try:
+                self._tick(elapsed, cpu_clock, owed, cpu_seen, baseline)
+            except Exception as e:  # never let a bug of ours end sampling silently
+                warn("the sampler stopped: %s: %s" % (type(e).__name__, e))
+                return
+
+    def _tick(self, elapsed, cpu_clock, owed, cpu_seen, baseline):
+        """Charge each thread for the time since the last tick and count its stack if it is owed
+        a sample. `baseline`: collection just began; nothing is owed for the time before."""
+        interval = self.interval
+        frames = sys._current_frames()
         names = dict((t.ident, t.name) for t in threading.enumerate())
-        for ident, top in sys._current_frames().items():
-            name = names.get(ident, str(ident))
-            if name.startswith("flameprof_py:"):
+        due = []
+        for ident, top in frames.items():
+            name = names.get(ident)
+            if name is None:
+                name = str(ident)
+            elif name.startswith("flameprof_py:"):
                 continue
-            codes = []
-            f = top
-            while f is not None:
-                if f.f_code.co_filename == _HERE:
-                    # The sampler itself: it and what it called are not the program's.
-                    codes = []
-                else:
-                    codes.append(f.f_code)
-                f = f.f_back
-            while codes and codes[-1].co_filename in self.skip_outer:
-                codes.pop()
-            if not codes:
-                continue
-            stack = ["%s:%d:%s" % (c.co_filename, c.co_firstlineno, c.co_name) for c in codes]
-            stack.append("<thread %s>" % name)
-            key = tuple(reversed(stack))
+            if cpu_clock is not None:
+                used = cpu_clock(ident)
+                if used is None:
+                    continue
+                before = cpu_seen.get(ident, used if baseline else 0.0)
+                if used < before:  # a new thread under an ended one's ident
+                    before = 0.0
+                cpu_seen[ident] = used
+                share = (used - before) / interval
+            else:
+                share = 0.0 if baseline else elapsed / interval
+            share += owed.get(ident, 0.0)
+            n = int(share)
+            owed[ident] = share - n
+            if n > 0:
+                due.append((name, top, n))
+        for ident in [i for i in owed if i not in frames]:
+            del owed[ident]
+            cpu_seen.pop(ident, None)
+        for name, top, n in due:
+            self._count(name, top, n)
+
+    def _count(self, thread_name, top, weight):
+        lines = self.lines
+        codes = []
+        f = top
+        while f is not None:
+            code = f.f_code
+            if code.co_filename == _HERE:
+                # The sampler's own code (a thread inside start() or save()): not the program's.
+                codes = []
+            else:
+                codes.append((code, f.f_lineno or code.co_firstlineno) if lines else code)
+            f = f.f_back
+        skip = self.skip_outer
+        while codes and (codes[-1][0] if lines else codes[-1]).co_filename in skip:
+            codes.pop()
+        if not codes:
+            return
+        codes.append(thread_name)
+        key = tuple(reversed(codes))
+        with self._stacks_lock:
             self.stacks[key] = self.stacks.get(key, 0) + weight
-        self.samples += weight
+            self.samples += weight
+
+    def _labelled(self):
+        """The samples by stack of (file, line, name) keys, outermost first, stacks that read
+        the same added up."""
+        with self._stacks_lock:
+            items = list(self.stacks.items())
+        keys = {}
+        out = {}
+        for stack, n in items:
+            labelled = tuple(keys.get(f) or keys.setdefault(f, _frame_key(f)) for f in stack)
+            out[labelled] = out.get(labelled, 0) + n
+        return out
 
     def folded(self):
         """The samples as folded stacks: `root;...;leaf count` lines, sorted."""
-        lines = []
-        for stack, count in sorted(self.stacks.items()):
-            lines.append("%s %d\n" % (";".join(_clean(f) for f in stack), count))
+        lines = [
+            "%s %d\n" % (";".join(_clean("%s:%d:%s" % f) for f in stack), n) for stack, n in self._labelled().items()
+        ]
+        lines.sort()
         return "".join(lines)
 
-    def save(self, path):
-        """Write the samples to `path`: a plop dict if it ends in .plop, else folded stacks."""
-        if path.endswith(".plop"):
-            text = repr(dict((tuple(_plop_frame(f) for f in reversed(stack)), n) for stack, n in self.stacks.items())) + "\n"
-        else:
-            text = self.folded()
-        tmp = "%s.%d.tmp" % (path, id(self))
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as out:
-            out.write(text)
-        os.replace(tmp, path)
+    def plop(self):
+        """The samples as plop's dict literal: {((file, line, name), ...): count}, innermost first."""
+        return repr(dict((tuple(reversed(stack)), n) for stack, n in self._labelled().items())) + "\n"
+
+    def save(self, path, raise_errors=False):
+        """Write what has been collected so far to `path` (a plop dict if it ends in .plop, else
+        folded stacks) and go on collecting. Returns True once written; a failure is one line on
+        stderr, unless `raise_errors`."""
+        try:
+            text = self.plop() if path.endswith(".plop") else self.folded()
+        except Exception as e:
+            if raise_errors:
+                raise
+            warn("cannot write %s: %s: %s" % (path, type(e).__name__, e))
+            return False
+        return write_file(path, text.encode("utf-8", "surrogateescape"), raise_errors)
+
+
+def _frame_key(frame):
+    if isinstance(frame, str):
+        return (THREAD_FILE, 0, frame)
+    if isinstance(frame, tuple):
+        code, line = frame
+        return (code.co_filename, line, code.co_name)
+    return (frame.co_filename, frame.co_firstlineno, frame.co_name)
 
 
 def _clean(frame):
     # ';' separates frames and a newline ends a line in folded text.
     return frame.replace(";", ":").replace("\n", " ")
-
-
-def _plop_frame(frame):
-    if frame.startswith("<thread "):
-        return ("<thread>", 0, frame[len("<thread "):-1])
-    file_line, _, name = frame.rpartition(":")
-    file, _, line = file_line.rpartition(":")
-    return (file, int(line), name)
