@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Proves that a change leaves every output byte-identical: builds an older commit beside the
 // working tree, then runs both CLIs on every fixture, sample and bench input, at the default
-// threshold and at 0.001, in every output format, and compares the bytes.
+// threshold and at 0.001, in every output format, and compares the bytes. The browser scripts
+// that SVGs and reports carry (and the report's policy, which holds its script's hash) are
+// left out of the comparison: `--scripts` compares them too.
 //
 //   node scripts/compare-outputs.js REV        (e.g. origin/main, HEAD~3; build this tree first)
 //
@@ -40,7 +42,7 @@ const inputs = ['test/fixtures', 'test/fixtures/sampled', 'samples', 'bench/inpu
 const runs = [];
 for (const input of inputs) {
   for (const threshold of [undefined, '0.001']) {
-    for (const format of ['svg', 'log', 'speedscope']) runs.push({ input, threshold, format });
+    for (const format of ['svg', 'log', 'speedscope', 'html']) runs.push({ input, threshold, format });
     runs.push({ input, threshold, format: 'svg', toFile: true });
   }
 }
@@ -61,11 +63,21 @@ function run(tree, { input, threshold, format, toFile }) {
   return { status: r.status, stdout, stderr: r.stderr.toString() };
 }
 
+const withScripts = process.argv.includes('--scripts');
+
+/** The output as compared: an SVG without its viewer, a report without its page script and policy. */
+function compared(format, bytes) {
+  if (withScripts || (format !== 'svg' && format !== 'html')) return bytes;
+  const text = bytes.toString('utf8');
+  if (format === 'svg') return Buffer.from(text.replace(/<script type="application\/ecmascript"><!\[CDATA\[[\s\S]*?\]\]><\/script>\n/, ''));
+  return Buffer.from(text.replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">\n/, '').replace(/<script>[\s\S]*?<\/script>\n<\/body>/, '</body>'));
+}
+
 let differ = 0;
 for (const r of runs) {
   const a = run(old, r);
   const b = run(root, r);
-  const same = a.status === b.status && a.stdout.equals(b.stdout) && a.stderr === b.stderr;
+  const same = a.status === b.status && compared(r.format, a.stdout).equals(compared(r.format, b.stdout)) && a.stderr === b.stderr;
   const what = `${r.input} --format=${r.format}${r.threshold ? ` --threshold ${r.threshold}` : ''}${r.toFile ? ' -o FILE' : ''}`;
   if (!same) {
     differ++;

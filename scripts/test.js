@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: build, type-check the tests, run jest (with any arguments given to npm test),
+// `npm test`: build, type-check the tests and the browser code, run jest (with any arguments given to npm test),
 // then the Python package's tests with pytest. The Python tests start real frameworks from
 // Debian's packages, which serve /usr/bin/python3, so pytest runs under that interpreter
 // ($FLAMEPROF_TEST_PYTHON chooses another). Ends with one line per runner:
@@ -44,7 +44,9 @@ function counts(text, pattern) {
 
 async function main() {
   if (!step(process.execPath, [path.join(root, 'scripts', 'build.js')])) return 1;
-  if (!step(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.test.json')])) return 1;
+  for (const config of ['tsconfig.test.json', 'tsconfig.browser.json']) {
+    if (!step(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, config)])) return 1;
+  }
   const jest = await echoed(process.execPath, [require.resolve('jest/bin/jest'), ...process.argv.slice(2)]);
   const python = process.env.FLAMEPROF_TEST_PYTHON || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   console.log(`\npytest, under ${python}:`);

@@ -4,12 +4,15 @@
  */
 import { FlameprofError, InputError, UsageError } from './errors';
 import { mergeProfiles } from './import/merge';
-import { readProfile } from './import/read';
+import { INPUT_FORMATS, readInput } from './import/registry';
 import { readInputFile } from './io/files';
 import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
-import { COLOR_SCHEMES, DEFAULT_OPTIONS, INPUT_FORMATS, OUTPUT_FORMATS, resolveOptions, type Options } from './options';
-import { buildFrames, defaultTitle, render, renderDiff, selection } from './pipeline';
+import { fromSources, type Profile } from './model/profile';
+import { DEFAULT_OPTIONS, resolveOptions, type Command, type Options } from './options';
+import { buildFrames, diffProfiles, readProfile, render, runProgram } from './pipeline';
+import { COLOR_SCHEMES } from './render/colour';
+import { OUTPUT_FORMATS, renderer } from './render/registry';
 
 /** -r/-m's module, loaded only for them: with child_process it costs ~2.5 ms of every start. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -66,21 +69,21 @@ export const FLAGS: readonly Flag[] = [
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'normalize', kind: 'boolean', option: 'normalize', describe: "with diff: scale BEFORE to AFTER's total first (difffolded.pl -n)" },
   { name: 'negate', kind: 'boolean', option: 'negate', describe: "with diff: draw BEFORE's frames instead of AFTER's" },
-  { name: 'port', kind: 'int', min: 0, minInclusive: true, max: 65535, describe: 'with serve: the port (default 8888; 0: any free one)' },
-  { name: 'host', kind: 'string', describe: 'with serve: the address to listen on (default 127.0.0.1: this machine only)' },
-  { name: 'open', kind: 'boolean', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },
+  { name: 'port', kind: 'int', option: 'port', min: 0, minInclusive: true, max: 65535, describe: 'with serve: the port (0: any free one)' },
+  { name: 'host', kind: 'string', option: 'host', describe: 'with serve: the address to listen on (127.0.0.1: this machine only)' },
+  { name: 'open', kind: 'boolean', option: 'open', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
   { name: 'run', alias: 'r', kind: 'string', describe: "run the Python script SCRIPT under cProfile and graph it (the script's arguments go after --)" },
   { name: 'module', alias: 'm', kind: 'string', describe: 'run the Python module MODULE (as python -m does) under cProfile and graph it' },
-  { name: 'python', kind: 'string', describe: 'with -r/-m: the Python to run (default: python3)' },
-  { name: 'cpu', kind: 'boolean', describe: 'with -r/-m: measure CPU time instead of wall-clock time' },
-  { name: 'pstat', kind: 'boolean', describe: 'with -r/-m: keep the cProfile dump beside the output (out.svg -> out.prof)' },
-  { name: 'threads', kind: 'boolean', describe: 'with -r/-m: profile every thread under cProfile, a root each (not only the main one)' },
-  { name: 'sample', kind: 'boolean', describe: "with -r/-m: run under flameprof's sampling profiler instead of cProfile (low overhead, exact stacks)" },
-  { name: 'interval', kind: 'number', min: 1, minInclusive: true, describe: 'with --sample: milliseconds between samples (default 10, at least 1)' },
-  { name: 'wall', kind: 'boolean', describe: 'with --sample: sample wall-clock time (sleeping and waiting too) instead of CPU time' },
-  { name: 'toggle', kind: 'boolean', describe: 'with --sample: start paused; SIGUSR2 to the program turns collection on and off' },
+  { name: 'python', kind: 'string', option: 'python', describe: 'with -r/-m: the Python to run' },
+  { name: 'cpu', kind: 'boolean', option: 'cpu', describe: 'with -r/-m: measure CPU time instead of wall-clock time' },
+  { name: 'pstat', kind: 'boolean', option: 'pstat', describe: 'with -r/-m: keep the cProfile dump beside the output (out.svg -> out.prof)' },
+  { name: 'threads', kind: 'boolean', option: 'threads', describe: 'with -r/-m: profile every thread under cProfile, a root each (not only the main one)' },
+  { name: 'sample', kind: 'boolean', option: 'sample', describe: "with -r/-m: run under flameprof's sampling profiler instead of cProfile (low overhead, exact stacks)" },
+  { name: 'interval', kind: 'number', option: 'interval', min: 1, minInclusive: true, describe: 'with --sample: milliseconds between samples (at least 1)' },
+  { name: 'wall', kind: 'boolean', option: 'wall', describe: 'with --sample: sample wall-clock time (sleeping and waiting too) instead of CPU time' },
+  { name: 'toggle', kind: 'boolean', option: 'toggle', describe: 'with --sample: start paused; SIGUSR2 to the program turns collection on and off' },
   { name: 'python-path', kind: 'boolean', describe: 'print the folder to put on PYTHONPATH for the flameprof_py package, and exit' },
   { name: 'debug', kind: 'boolean', describe: 'show stack traces of errors' },
   { name: 'version', kind: 'boolean', describe: 'print the version and exit' },
@@ -107,30 +110,21 @@ export interface CliIo {
 
 export interface ParsedArgs {
   options: Options;
+  /** What the words after the options ask for. */
+  command: Command;
+  /** The profiles to graph (command 'graph'). */
   inputs: string[];
   out: string | undefined;
   debug: boolean;
   version: boolean;
   pythonPath: boolean;
   help: boolean;
-  /** -r/-m: the program to profile instead of reading inputs. */
-  run: RunRequest | undefined;
+  /** -r/-m: the program to profile instead of reading inputs, and its arguments (after `--`). */
+  run: { target: RunTarget; args: string[] } | undefined;
   /** `flameprof diff BEFORE AFTER`: each side's profiles (several joined by `+`). */
   diff: { before: string[]; after: string[] } | undefined;
-  /** `flameprof serve [DIR]`: the folder and where to listen. */
-  serve: { dir: string; port: number; host: string; open: boolean } | undefined;
-}
-
-export interface RunRequest {
-  target: RunTarget;
-  /** Everything after `--`: the program's own arguments. */
-  args: string[];
-  python: string;
-  cpu: boolean;
-  pstat: boolean;
-  threads: boolean;
-  /** --sample's settings; undefined for cProfile. */
-  sample: { interval: number; wall: boolean; toggle: boolean } | undefined;
+  /** `flameprof serve [DIR]`: the folder. */
+  serve: { dir: string } | undefined;
 }
 
 /** Parse and validate argv (without node and script). Throws UsageError. */
@@ -171,6 +165,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   // A flag given twice keeps its last value, unless it is repeatable.
   for (const f of FLAGS) if (f.kind !== 'strings' && Array.isArray(a[f.name])) a[f.name] = (a[f.name] as unknown[]).at(-1);
+  const get = (name: string): unknown => (a[name] === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === name)!, a[name]));
 
   const options: Partial<Options> = {};
   // --width 100%: a fluid SVG, laid out at the default width and scaled to its window.
@@ -183,40 +178,26 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (v === undefined || f.option === undefined) continue;
     (options as Record<string, unknown>)[f.option] = flagValue(f, v);
   }
-  try {
-    selection({ hide: options.hide ?? [], focus: options.focus, reverse: false });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (options.minWidth !== undefined && options.fluid) throw new UsageError('--minwidth needs a width in pixels, not --width 100%');
-  if (a.minwidth !== undefined && a.threshold !== undefined) throw new UsageError('--minwidth and --threshold cannot be used together');
   if (a['inverted-only'] === true && a.inverted === false) throw new UsageError('--no-inverted and --inverted-only cannot be used together');
   if (a['inverted-only'] === true) options.sections = 'inverted';
   else if (a.inverted === false) options.sections = 'flame';
-  if (options.sections === 'inverted' && !['svg', 'html'].includes(options.format ?? 'svg')) {
-    throw new UsageError(`--inverted-only draws an SVG: the ${options.format} output holds the flame only`);
+  const out = get('out') as string | undefined;
+  const words = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
+  const run = runRequest(a, get);
+  const command: Command = run !== undefined ? 'run' : words[0] === 'diff' ? 'diff' : words[0] === 'serve' ? 'serve' : 'graph';
+  const resolved = resolveOptions(options, command);
+  if (run !== undefined && out !== undefined && resolved.pstat && runModule().pstatPath(out) === out) {
+    throw new UsageError(`--pstat would write the dump over the output '${out}': give -o another extension`);
   }
-  const out = a.out === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === 'out')!, a.out);
-  const inputs = [...(a._ as Array<string | number>), ...((a['--'] as string[] | undefined) ?? [])].map(String);
-  const run = runRequest(a, out as string | undefined);
-  const diff = inputs[0] === 'diff' && run === undefined ? diffSides(inputs.slice(1)) : undefined;
-  const serve = inputs[0] === 'serve' && run === undefined ? serveRequest(a, inputs.slice(1)) : undefined;
-  if (serve === undefined) {
-    for (const f of ['port', 'host', 'open']) if (a[f] !== undefined) throw new UsageError(`--${f} works only with flameprof serve`);
-  }
-  if (diff === undefined && (options.normalize === true || options.negate === true)) {
-    throw new UsageError(`--${options.normalize === true ? 'normalize' : 'negate'} works only with flameprof diff`);
-  }
-  if (diff !== undefined && !['svg', 'html', 'log'].includes(options.format ?? 'svg')) {
-    throw new UsageError(`a diff is drawn as svg, html or log, not ${options.format}`);
-  }
+  if (command === 'serve' && words.length > 2) throw new UsageError(`serve takes one folder, got ${words.length - 1}`);
   return {
-    options: resolveOptions(options),
-    inputs: run || diff || serve ? [] : inputs,
+    options: resolved,
+    command,
+    inputs: command === 'graph' ? words : [],
     run,
-    diff,
-    serve,
-    out: out as string | undefined,
+    diff: command === 'diff' ? diffSides(words.slice(1)) : undefined,
+    serve: command === 'serve' ? { dir: words[1] ?? '.' } : undefined,
+    out,
     debug: a.debug === true,
     version: a.version === true,
     pythonPath: a['python-path'] === true,
@@ -225,38 +206,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
 }
 
 /**
- * -r/-m and the flags that only mean something with them. The program's arguments are only
- * those after `--`: a stray word before it would be ambiguous (a profile? an argument?), so
- * it is an error that says where arguments go.
+ * -r/-m and the program's arguments, which are only those after `--`: a stray word before it
+ * would be ambiguous (a profile? an argument?), so it is an error that says where they go.
  */
-function runRequest(a: Record<string, unknown>, out: string | undefined): RunRequest | undefined {
-  const get = (name: string): unknown => (a[name] === undefined ? undefined : flagValue(FLAGS.find((f) => f.name === name)!, a[name]));
+function runRequest(a: Record<string, unknown>, get: (name: string) => unknown): ParsedArgs['run'] {
   const script = get('run') as string | undefined;
   const module = get('module') as string | undefined;
-  const python = get('python') as string | undefined;
-  const cpu = get('cpu') === true;
-  const pstat = get('pstat') === true;
-  const threads = get('threads') === true;
-  const sampling = get('sample') === true;
-  const interval = get('interval') as number | undefined;
-  const wall = get('wall') === true;
-  const toggle = get('toggle') === true;
-  if (script === undefined && module === undefined) {
-    const stray = [
-      [python !== undefined, '--python'],
-      [cpu, '--cpu'],
-      [pstat, '--pstat'],
-      [threads, '--threads'],
-      [sampling, '--sample'],
-    ].find(([given]) => given)?.[1];
-    if (stray) throw new UsageError(`${stray} works only with -r/--run or -m/--module`);
-  }
-  const samplerFlag = interval !== undefined ? '--interval' : wall ? '--wall' : toggle ? '--toggle' : undefined;
-  if (samplerFlag && !sampling) throw new UsageError(`${samplerFlag} works only with --sample`);
-  if (sampling) {
-    const clash = cpu ? '--cpu (the sampler counts CPU time unless --wall)' : pstat ? '--pstat (the sampler writes no cProfile dump)' : threads ? '--threads (the sampler samples every thread)' : undefined;
-    if (clash) throw new UsageError(`--sample cannot be used with ${clash}`);
-  }
   if (script === undefined && module === undefined) return undefined;
   if (script !== undefined && module !== undefined) throw new UsageError('-r/--run and -m/--module cannot be used together');
   const flag = script !== undefined ? '-r' : '-m';
@@ -264,17 +219,9 @@ function runRequest(a: Record<string, unknown>, out: string | undefined): RunReq
   if (stray.length > 0) {
     throw new UsageError(`unexpected argument '${stray[0]}' with ${flag}: no profile inputs with ${flag}, and the program's arguments go after --`);
   }
-  if (out !== undefined && pstat && runModule().pstatPath(out) === out) {
-    throw new UsageError(`--pstat would write the dump over the output '${out}': give -o another extension`);
-  }
   return {
     target: script !== undefined ? { script } : { module: module! },
     args: ((a['--'] as Array<string | number> | undefined) ?? []).map(String),
-    python: python ?? runModule().DEFAULT_RUN_OPTIONS.python,
-    cpu,
-    pstat,
-    threads,
-    sample: sampling ? { interval: (interval ?? 10) / 1000, wall, toggle } : undefined,
   };
 }
 
@@ -305,13 +252,6 @@ function flagValue(f: Flag, v: unknown): unknown {
   }
   if (f.max !== undefined && n > f.max) throw new UsageError(`--${f.name} must be at most ${f.max}, got '${v}'`);
   return n;
-}
-
-function serveRequest(a: Record<string, unknown>, words: string[]): NonNullable<ParsedArgs['serve']> {
-  if (words.length > 1) throw new UsageError(`serve takes one folder, got ${words.length}`);
-  const port = a.port === undefined ? 8888 : (flagValue(FLAGS.find((f) => f.name === 'port')!, a.port) as number);
-  const host = a.host === undefined ? '127.0.0.1' : (flagValue(FLAGS.find((f) => f.name === 'host')!, a.host) as string);
-  return { dir: words[0] ?? '.', port, host, open: a.open === true };
 }
 
 /** `BEFORE [+ MORE...] AFTER [+ MORE...]`: the two sides, each one or more profiles joined by `+`. */
@@ -385,39 +325,55 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(version() + '\n');
       return 0;
     }
-    if (args.run) return await runProgram(args, args.run, io);
+    if (args.run) return await runPython(args, args.run, io);
     if (args.diff) return await runDiff(args, args.diff, io);
-    if (args.serve) return await runServe(args.serve, io);
+    if (args.serve) return await runServe(args, args.serve.dir, io);
     if (args.inputs.length === 0) throw new UsageError('no profile given');
-    if (args.inputs.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
     return await runRender(args, io);
   } catch (err) {
     return reportError(err, debug, io);
   }
 }
 
+/** The inputs read and merged, as a graph's or a diff side's (`-` is standard input, read once). */
+function load(paths: string[], args: ParsedArgs, io: CliIo): Profile {
+  return mergeProfiles(paths.map((p) => (p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options))));
+}
+
+function oneStdin(paths: string[]): void {
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+}
+
+/**
+ * Write the output to -o, or to stdout. A file is written chunk by chunk, so one buffer
+ * serves them all; a stream may hold on to a chunk it has queued, so it gets chunks of its own.
+ */
+async function output(args: ParsedArgs, io: CliIo, chunks: (reuse: boolean) => Iterable<Uint8Array>): Promise<void> {
+  if (args.out !== undefined) await writeOutput(args.out, chunks(true));
+  else await writeStream(io.stdout, chunks(false));
+}
+
+function warn(io: CliIo, warnings: readonly string[]): void {
+  for (const w of warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
+}
+
 async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
-  const profiles = args.inputs.map((p) =>
-    p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options),
-  );
-  const frames = buildFrames(mergeProfiles(profiles), args.options);
-  for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-  const title = defaultTitle(args.inputs);
-  // A file is written chunk by chunk, so one buffer serves them all; a stream may hold on to
-  // a chunk it has queued, so it gets chunks of its own.
-  if (args.out !== undefined) await writeOutput(args.out, render(frames, args.options, title, { reuse: true }));
-  else await writeStream(io.stdout, render(frames, args.options, title));
+  oneStdin(args.inputs);
+  const frames = buildFrames(load(args.inputs, args, io), args.options);
+  warn(io, frames.warnings);
+  await output(args, io, (reuse) => render(frames, args.options, { reuse }));
   return 0;
 }
 
 /** `flameprof serve`: until Ctrl-C or SIGTERM, which stop it cleanly (exit 0). */
-async function runServe(req: NonNullable<ParsedArgs['serve']>, io: CliIo): Promise<number> {
-  const serving = await serveModule().serve({ dir: req.dir, port: req.port, host: req.host });
-  if (!['127.0.0.1', 'localhost', '::1'].includes(req.host)) {
-    io.stderr.write(`flameprof: warning: listening on ${req.host}: the profiles can be read by anyone who reaches this machine there\n`);
+async function runServe(args: ParsedArgs, dir: string, io: CliIo): Promise<number> {
+  const { port, host, open } = args.options;
+  const serving = await serveModule().serve({ dir, port, host });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    io.stderr.write(`flameprof: warning: listening on ${host}: the profiles can be read by anyone who reaches this machine there\n`);
   }
-  io.stdout.write(`flameprof: serving ${req.dir} at ${serving.url} (Ctrl-C stops)\n`);
-  if (req.open) {
+  io.stdout.write(`flameprof: serving ${dir} at ${serving.url} (Ctrl-C stops)\n`);
+  if (open) {
     const opener = process.env.BROWSER || (process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open');
     const child = require('node:child_process').spawn(opener, [serving.url], { stdio: 'ignore', detached: true });
     child.on('error', () => io.stderr.write(`flameprof: warning: could not start ${opener} to open ${serving.url}\n`));
@@ -430,26 +386,12 @@ async function runServe(req: NonNullable<ParsedArgs['serve']>, io: CliIo): Promi
   return 0;
 }
 
-/** `flameprof diff`: each side loaded, merged and built like a graph's inputs, then compared. */
+/** `flameprof diff`: each side loaded and merged like a graph's inputs, then compared. */
 async function runDiff(args: ParsedArgs, sides: { before: string[]; after: string[] }, io: CliIo): Promise<number> {
-  if ([...sides.before, ...sides.after].filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
-  const side = (paths: string[]) => {
-    const profiles = paths.map((p) => (p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options)));
-    const name = defaultTitle(paths);
-    const profile = mergeProfiles(profiles);
-    const frames = buildFrames(profile, args.options);
-    for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${name}: ${w}\n`);
-    if (!(frames.total > 0)) throw new InputError(`${name}: holds no time or samples: nothing to compare`);
-    return { name, frames, kind: profile.kind === 'callgraph' ? 'a pstats dump' : 'sampled stacks' };
-  };
-  const before = side(sides.before);
-  const after = side(sides.after);
-  if (before.kind !== after.kind) {
-    throw new InputError(`${after.name}: is ${after.kind} but ${before.name} is ${before.kind}: both sides of a diff must be of one kind`);
-  }
-  const chunks = renderDiff(before.frames, after.frames, args.options, `${before.name} -> ${after.name}`, { reuse: args.out !== undefined });
-  if (args.out !== undefined) await writeOutput(args.out, chunks);
-  else await writeStream(io.stdout, chunks);
+  oneStdin([...sides.before, ...sides.after]);
+  const diff = diffProfiles(load(sides.before, args, io), load(sides.after, args, io), args.options);
+  warn(io, diff.warnings);
+  await output(args, io, (reuse) => render(diff, args.options, { reuse }));
   return 0;
 }
 
@@ -461,12 +403,12 @@ function readStdin(io: CliIo): Buffer {
 }
 
 /**
- * -r/-m: run the program under cProfile, then render its dump like any other input. The graph
- * never goes to stdout (that is the program's), and our exit code is the program's.
+ * -r/-m: run the program, then render its dump like any other input. The graph never goes to
+ * stdout (that is the program's), and our exit code is the program's.
  */
-async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise<number> {
-  const { defaultRunOutput, ensureDir, pstatPath, runPython } = runModule();
-  const result = await runPython(run.target, { python: run.python, cpu: run.cpu, args: run.args, threads: run.threads, sample: run.sample });
+async function runPython(args: ParsedArgs, run: NonNullable<ParsedArgs['run']>, io: CliIo): Promise<number> {
+  const { defaultRunOutput, ensureDir, pstatPath } = runModule();
+  const result = await runProgram(run.target, args.options, { args: run.args });
   const what = 'script' in run.target ? run.target.script : run.target.module;
   if (result.dump === undefined) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.status}`;
@@ -477,17 +419,17 @@ async function runProgram(args: ParsedArgs, run: RunRequest, io: CliIo): Promise
     let out = args.out;
     if (out === undefined) {
       ensureDir('profiles');
-      out = defaultRunOutput(run.target, args.options.format, 'profiles');
+      out = defaultRunOutput(run.target, renderer(args.options.format).extension, 'profiles');
     }
-    if (run.pstat) {
+    if (args.options.pstat) {
       await writeOutput(pstatPath(out), [result.dump]);
       io.stderr.write(`flameprof: wrote ${pstatPath(out)}\n`);
     }
-    const profile = readProfile(result.dump, `profile of ${what}`, { inputFormat: run.sample ? 'folded' : 'pstats', maxDepth: args.options.maxDepth });
-    const frames = buildFrames(profile, args.options);
-    for (const w of frames.warnings) io.stderr.write(`flameprof: warning: ${w}\n`);
-    const title = 'script' in run.target ? defaultTitle([what]) : what;
-    await writeOutput(out, render(frames, args.options, title, { reuse: true }));
+    const dump = readInput(result.dump, `profile of ${what}`, { ...args.options, inputFormat: args.options.sample ? 'folded' : 'pstats' });
+    // Titled by the script's file name, or the module.
+    const frames = buildFrames(fromSources(dump, [what]), args.options);
+    warn(io, frames.warnings);
+    await writeOutput(out, render(frames, args.options, { reuse: true }));
     io.stderr.write(`flameprof: wrote ${out}\n`);
   } catch (err) {
     const code = reportError(err, args.debug, io);

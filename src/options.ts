@@ -1,7 +1,16 @@
 /**
  * Every option, with its default, in one place: the CLI's flags and the library's
- * parameters are both this type, so they cannot drift apart.
+ * parameters are both this type, so they cannot drift apart, and every rule between options
+ * is checked here once (resolveOptions), for the CLI and the library alike.
  */
+import { UsageError } from './errors';
+import type { Sections } from './frames/frame-set';
+import type { Selection } from './frames/select';
+import { INPUT_FORMATS, type InputFormat } from './import/registry';
+import type { ColorScheme } from './render/colour';
+import { DIFF_FORMATS, OUTPUT_FORMATS, RENDERERS, renderer, type OutputFormat } from './render/registry';
+import { regexProblem } from './render/search';
+
 export interface Options {
   /** Width of the graph in pixels. Default 1200. */
   width: number;
@@ -20,8 +29,8 @@ export interface Options {
    */
   threshold: number;
   /**
-   * Output format: 'svg' (default), 'log' (folded stacks), 'speedscope', or 'html' (the
-   * interactive report: flame, icicle, table, sandwich and call graph in one page).
+   * Output format, a renderer's name: 'svg' (default), 'html' (the interactive report: flame,
+   * icicle, table, sandwich and call graph in one page), 'log' (folded stacks), 'speedscope'.
    */
   format: OutputFormat;
   /** Multiplier applied to seconds in the folded log. Default 1000000 (microseconds). */
@@ -77,13 +86,9 @@ export interface Options {
   countName: string | undefined;
   /** Text kept in the SVG's <metadata> (a note on where the profile came from, say). Default undefined: none. */
   notes: string | undefined;
-  /**
-   * The SVG's colours: 'hot' (flameprof's, default), 'python' (by where the code lives: your
-   * code, the standard library, site-packages, built-ins, import machinery), 'aqua', 'blue',
-   * 'green', or 'colorblind' (safe for the common colour-vision deficiencies).
-   */
+  /** The colour scheme (render/colour.ts): 'hot' (flameprof's, default), 'python', 'aqua', 'blue', 'green' or 'colorblind'. */
   colors: ColorScheme;
-  /** Title shown in the SVG header. Default: derived from the input file names. */
+  /** Title shown in the header. Default: the inputs' file names (`stdin` for -; several joined with ` + `). */
   title: string | undefined;
   /** A second line under the title. Default undefined: none. */
   subtitle: string | undefined;
@@ -93,60 +98,42 @@ export interface Options {
   normalize: boolean;
   /** `flameprof diff`: draw BEFORE's frames instead of AFTER's (flamegraph.pl's --negate). Default false. */
   negate: boolean;
-  /** How to read the input. Default 'auto' (detected from the content). */
+  /** How to read the inputs: an importer's name, or 'auto' (default): told from the content. */
   inputFormat: InputFormat;
   /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
   skipBadLines: boolean;
+  /** -r/-m: the Python to run, a command looked up on PATH or a path. Default 'python3'. */
+  python: string;
+  /**
+   * -r/-m under cProfile: measure the CPU time of the Python process (`time.process_time`)
+   * instead of wall-clock time. Default false.
+   */
+  cpu: boolean;
+  /** -r/-m: keep the cProfile dump beside the output (out.svg -> out.prof). Default false. */
+  pstat: boolean;
+  /** -r/-m: cProfile in every thread, a root each (`<thread>:0:NAME`), not only the main one. Default false. */
+  threads: boolean;
+  /**
+   * -r/-m: run under flameprof_py's sampler instead of cProfile: each thread charged for the
+   * CPU time it used (or, with `wall`, sampled every interval of wall-clock time). Default false.
+   */
+  sample: boolean;
+  /** With `sample`: milliseconds between samples, at least 1. Default 10. */
+  interval: number;
+  /** With `sample`: sample wall-clock time (sleeping and waiting too) instead of CPU time. Default false. */
+  wall: boolean;
+  /** With `sample`: start paused; SIGUSR2 to the program turns collection on and off. Default false. */
+  toggle: boolean;
+  /** `flameprof serve`: the port, 0 for any free one. Default 8888. */
+  port: number;
+  /** `flameprof serve`: the address to listen on. Default '127.0.0.1': this machine only. */
+  host: string;
+  /** `flameprof serve`: open the listing in a browser ($BROWSER, or the desktop's opener). Default false. */
+  open: boolean;
 }
 
-/** The SVG's geometry: what flameprof's --width, --row-height and --font-size set. */
-export interface Geometry {
-  readonly width: number;
-  /** The flame grows down from the top (--icicle). */
-  readonly icicle?: boolean;
-  readonly rowHeight: number;
-  readonly fontSize: number;
-}
-
-/** What the SVG renderer takes from `Options` (with the title resolved). */
-export interface SvgOptions extends Geometry {
-  /** Shown in the header. */
-  readonly title: string;
-  /** Embed the interactive script. */
-  readonly js: boolean;
-  /** The unit's word in tooltips, instead of 's' or 'samples'. */
-  readonly countName?: string;
-  /** The colour scheme (see Options.colors). Default 'hot'. */
-  readonly colors?: ColorScheme;
-  /** Text for the SVG's <metadata>. */
-  readonly notes?: string;
-  /** A line under the title. */
-  readonly subtitle?: string;
-  /** Scale to the window's width (see Options.fluid). */
-  readonly fluid?: boolean;
-  /** The header's explanation line, instead of the one for the profile's kind. */
-  readonly legend?: string;
-  /** A differential graph's fills and tooltips, instead of the palette's and the timings. */
-  readonly paint?: FramePaint;
-}
-
-/** A differential graph's fill and tooltip details of each frame, by section (render/diff.ts makes them). */
-export interface FramePaint {
-  fill(flame: boolean, i: number): string;
-  /** What follows the tooltip's dash: numbers and fixed words (escaped by the writer). */
-  details(flame: boolean, i: number): string;
-}
-
-export type Sections = 'both' | 'flame' | 'inverted';
-
-export type ColorScheme = 'hot' | 'python' | 'aqua' | 'blue' | 'green' | 'colorblind';
-export const COLOR_SCHEMES: readonly ColorScheme[] = ['hot', 'python', 'aqua', 'blue', 'green', 'colorblind'];
-
-export type OutputFormat = 'svg' | 'log' | 'speedscope' | 'html';
-export type InputFormat = 'auto' | 'pstats' | 'folded' | 'plop';
-
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['svg', 'log', 'speedscope', 'html'];
-export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'pstats', 'folded', 'plop'];
+/** What a run of flameprof does with the options (they name the flags that belong to others). */
+export type Command = 'graph' | 'diff' | 'serve' | 'run';
 
 export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   width: 1200,
@@ -177,13 +164,90 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   negate: false,
   inputFormat: 'auto',
   skipBadLines: false,
+  python: 'python3',
+  cpu: false,
+  pstat: false,
+  threads: false,
+  sample: false,
+  interval: 10,
+  wall: false,
+  toggle: false,
+  port: 8888,
+  host: '127.0.0.1',
+  open: false,
 });
 
-/** Fill in defaults for the options a caller left out. */
-export function resolveOptions(partial: Partial<Options> = {}): Options {
+/** Options already resolved: passed through as they are. */
+const resolved = new WeakSet<Options>();
+
+/**
+ * The options with defaults filled in for what the caller left out, once every rule between
+ * them is checked: a UsageError (the CLI's exit 2) names the flag that is wrong. `command`
+ * says what the options are for: an option of another command, set to other than its
+ * default, is an error. Options this function returned pass through unchanged, whatever the
+ * command (the CLI resolves its options once, for the whole run).
+ */
+export function resolveOptions(partial: Partial<Options> = {}, command: Command = 'graph'): Options {
+  if (resolved.has(partial as Options)) return partial as Options;
+  const given = (k: keyof Options): boolean => {
+    const v = partial[k];
+    return v !== undefined && (Array.isArray(v) ? v.length > 0 : v !== DEFAULT_OPTIONS[k]);
+  };
   const out: Options = { ...DEFAULT_OPTIONS };
   for (const [k, v] of Object.entries(partial)) {
     if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   }
+  selection(out);
+  if (out.minWidth !== undefined && out.fluid) throw new UsageError('--minwidth needs a width in pixels, not --width 100%');
+  if (given('minWidth') && given('threshold')) throw new UsageError('--minwidth and --threshold cannot be used together');
+  if (!OUTPUT_FORMATS.includes(out.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${out.format}'`);
+  if (!INPUT_FORMATS.includes(out.inputFormat)) throw new UsageError(`--input-format must be one of ${INPUT_FORMATS.join(', ')}, got '${out.inputFormat}'`);
+  if (out.sections === 'inverted' && renderer(out.format).flameOnly) {
+    const both = RENDERERS.filter((r) => !r.flameOnly).map((r) => r.name);
+    throw new UsageError(`--inverted-only draws ${both.join(' or ')}: the ${out.format} output holds the flame only`);
+  }
+  if (command !== 'run') {
+    const stray = (['python', 'cpu', 'pstat', 'threads', 'sample'] as const).find(given);
+    if (stray !== undefined) throw new UsageError(`--${stray} works only with -r/--run or -m/--module`);
+  }
+  const samplerFlag = (['interval', 'wall', 'toggle'] as const).find(given);
+  if (samplerFlag !== undefined && !out.sample) throw new UsageError(`--${samplerFlag} works only with --sample`);
+  if (out.sample) {
+    const clash = out.cpu
+      ? '--cpu (the sampler counts CPU time unless --wall)'
+      : out.pstat
+        ? '--pstat (the sampler writes no cProfile dump)'
+        : out.threads
+          ? '--threads (the sampler samples every thread)'
+          : undefined;
+    if (clash !== undefined) throw new UsageError(`--sample cannot be used with ${clash}`);
+  }
+  if (command !== 'serve') {
+    const stray = (['port', 'host', 'open'] as const).find(given);
+    if (stray !== undefined) throw new UsageError(`--${stray} works only with flameprof serve`);
+  }
+  if (command !== 'diff' && (out.normalize || out.negate)) {
+    throw new UsageError(`--${out.normalize ? 'normalize' : 'negate'} works only with flameprof diff`);
+  }
+  if (command === 'diff' && !DIFF_FORMATS.includes(out.format)) {
+    throw new UsageError(`a diff is drawn as ${DIFF_FORMATS.slice(0, -1).join(', ')} or ${DIFF_FORMATS.at(-1)}, not ${out.format}`);
+  }
+  resolved.add(out);
   return out;
+}
+
+/** --hide, --focus and --reverse, compiled: a UsageError names the flag of a bad regex. */
+export function selection(opts: Pick<Options, 'hide' | 'focus' | 'reverse'>): Selection {
+  const compile = (flag: string, source: string): RegExp => {
+    try {
+      return new RegExp(source);
+    } catch (err) {
+      throw new UsageError(`${flag} '${source}' is not a regular expression: ${regexProblem(err)}`);
+    }
+  };
+  return {
+    hide: opts.hide.map((h) => compile('--hide', h)),
+    focus: opts.focus === undefined ? undefined : compile('--focus', opts.focus),
+    reverse: opts.reverse,
+  };
 }

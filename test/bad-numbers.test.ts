@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError, InputError } from '../src/errors';
-import { readProfile } from '../src/import/read';
-import type { Frame, FrameSet } from '../src/frames/frame-set';
-import type { CallGraphProfile, FunctionStats } from '../src/model/profile';
+import { readProfile } from '../src/pipeline';
+import type { Frame } from '../src/frames/frame-set';
+import { callGraphFromObjects, type FunctionStats } from '../src/model/objects';
+import { handFrames } from './helpers/hand-frames';
 import { buildFrames, renderToString } from '../src/pipeline';
 import { encodePstats } from './helpers/encode-marshal';
 
@@ -31,8 +32,7 @@ function dump(workTt: number, edgeCt = 1): Uint8Array {
       callers: [{ caller: 0, timing: { cc: 1, nc: 1, tt: 1, ct: edgeCt }, estimated: false }],
     },
   ];
-  const p: CallGraphProfile = { kind: 'callgraph', functions, pythonVersion: 3 };
-  return encodePstats(p, 3);
+  return encodePstats(callGraphFromObjects(functions), 3);
 }
 
 function cli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
@@ -103,7 +103,7 @@ describe('the roots warning says what it means', () => {
         callers: [{ caller: 0, timing: { cc: 1, nc: 1, tt: 1, ct: 9 }, estimated: false }],
       },
     ];
-    const fs = buildFrames({ kind: 'callgraph', functions, pythonVersion: 3 });
+    const fs = buildFrames(callGraphFromObjects(functions));
     expect(fs.warnings).toEqual([
       "can't find proper roots: the functions nobody calls (main) take 10 s of 2 s; 100 % is the sum of own times, " +
         "so the bottom row may not fill the width: the dump's times may not be consistent (a merge of unrelated runs?)",
@@ -115,13 +115,12 @@ test('renderToString: an output bigger than one string is a FlameprofError that 
   // A label of 2^26 characters in the <title> of ten frames: past what one string holds.
   const label = `${'x'.repeat(2 ** 26)}:1:f`;
   const frame = (level: number): Frame => ({ level, x: 0, w: 1, func: 0, color: 'normal', cc: 1, nc: 1, tt: 0, ct: 1, self: 0 });
-  const fs: FrameSet = {
+  const fs = handFrames({
     funcs: [{ key: { file: 'x', line: 1, name: 'f' }, label }],
     flame: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(frame),
     inverted: [],
     total: 1,
     unit: 'seconds',
-    warnings: [],
-  };
+  });
   expect(() => renderToString(fs, { format: 'svg' })).toThrow(new FlameprofError('the output is too big for one string: use render() to stream it'));
 });

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_OPTIONS } from '../src/options';
 import { FLAGS } from '../src/cli';
 import { readOurSvg, readReferenceSvg } from './helpers/svg-frames';
 
@@ -243,6 +244,13 @@ describe('information', () => {
     }
     expect(text).toMatch(/Examples:\n\s+flameprof /);
     expect(text).toContain('standard input');
+    // Every option's default comes from DEFAULT_OPTIONS, the run's and the server's too.
+    const compact = text.replace(/\s+/g, ' ');
+    for (const f of FLAGS.filter((g) => g.option !== undefined)) {
+      const def = DEFAULT_OPTIONS[f.option!];
+      if (def === undefined) continue;
+      expect(compact).toMatch(new RegExp(`--${f.name} [^[]*(\\[[a-z]+\\] )*(\\[choices: [^\\]]*\\] )?\\[default: ${JSON.stringify(def).replace(/[[\]]/g, '\\$&')}\\]`));
+    }
     expect(text).not.toContain('[object');
     expect(run(['-h']).stdout.equals(r.stdout)).toBe(true);
   });
@@ -304,7 +312,7 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
     [['--log-mult', '0'], /--log-mult must be greater than 0/],
     [['--bogus'], /unknown option --bogus/],
     [['-x'], /unknown option -x/],
-    [['--format', 'xml'], /--format must be one of svg, log\b.*, got 'xml'/],
+    [['--format', 'xml'], /--format must be one of svg, html, log\b.*, got 'xml'/],
     [['--threshold', '150'], /--threshold must be at most 100, got '150'/],
     [['--threshold', 'Infinity'], /--threshold must be a number, got 'Infinity'/],
     [['--width', '0x10'], /--width must be a whole number, got '0x10'/],

@@ -9,13 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPstats } from '../src/import/pstats';
-import { readProfile } from '../src/import/read';
-import type { CallGraphProfile } from '../src/model/profile';
-import { buildFrames, renderDiff } from '../src/pipeline';
-import { decodeChunks } from '../src/render/bytes';
+import { readProfile } from '../src/pipeline';
+import { buildFrames, diffProfiles, renderToString } from '../src/pipeline';
 import { encodePstats } from './helpers/encode-marshal';
 import { hostileProfile, HOSTILE_NAMES } from './helpers/hostile';
 import { readOurSvg } from './helpers/svg-frames';
+import { callGraphFromObjects, callGraphObjects } from '../src/model/objects';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'flameprof.js');
@@ -61,7 +60,7 @@ test('the SVG: AFTER\'s frames, the function made slower the reddest, tooltips w
   const svg = readOurSvg(readFileSync(out, 'utf8'));
   const after = buildFrames(readProfile(readFileSync(AFTER), AFTER));
   const flame = svg.frames.filter((f) => f.section === 'flame');
-  expect(flame.map((f) => f.width)).toEqual(after.flame.map((f) => Math.max(1, (f.w / after.total) * 1200 - 1)).map((w) => expect.closeTo(w, 6)));
+  expect(flame.map((f) => f.width)).toEqual(after.flame.toArray().map((f) => Math.max(1, (f.w / after.total) * 1200 - 1)).map((w) => expect.closeTo(w, 6)));
   const reddest = flame.reduce((a, f) => (tint(f.fill).red > tint(a.fill).red ? f : a));
   expect(reddest.title).toMatch(/^test\/fixtures\/diff\/work\.py:\d+:parse /);
   expect(tint(reddest.fill).red).toBe(255);
@@ -74,7 +73,7 @@ test("--negate draws BEFORE's frames", () => {
   const r = cli('diff', '--negate', BEFORE, AFTER);
   const before = buildFrames(readProfile(readFileSync(BEFORE), BEFORE));
   const flame = readOurSvg(r.stdout).frames.filter((f) => f.section === 'flame');
-  expect(flame.map((f) => f.width)).toEqual(before.flame.map((f) => expect.closeTo(Math.max(1, (f.w / before.total) * 1200 - 1), 6)));
+  expect(flame.map((f) => f.width)).toEqual(before.flame.toArray().map((f) => expect.closeTo(Math.max(1, (f.w / before.total) * 1200 - 1), 6)));
   expect(r.stdout).toContain('widths: BEFORE&#39;s estimated frames');
 });
 
@@ -104,7 +103,7 @@ test('several profiles a side, joined by +, are merged as pstats.Stats merges th
 
 test('hostile names: the diff SVG is well-formed and keeps every name', () => {
   const a = hostileProfile();
-  const slower: CallGraphProfile = { ...a, functions: a.functions.map((f, i) => (i === 3 ? { ...f, stat: { ...f.stat, tt: 3 } } : f)) };
+  const slower = callGraphFromObjects(callGraphObjects(a).map((f, i) => (i === 3 ? { ...f, stat: { ...f.stat, tt: 3 } } : f)));
   const pa = join(dir, 'h1.prof');
   const pb = join(dir, 'h2.prof');
   writeFileSync(pa, encodePstats(a));
@@ -115,7 +114,7 @@ test('hostile names: the diff SVG is well-formed and keeps every name', () => {
   const decoded = readPstats(encodePstats(a));
   // (The first seven: XML holds them as they are; the control characters after them become U+FFFD.)
   for (const n of HOSTILE_NAMES.slice(0, 7)) expect(svg.frames.some((f) => f.title.includes(n))).toBe(true);
-  expect(svg.frames.length).toBeGreaterThanOrEqual(decoded.functions.length);
+  expect(svg.frames.length).toBeGreaterThanOrEqual(callGraphObjects(decoded).length);
   expect(r.stdout).not.toMatch(/<script>alert/);
 });
 
@@ -140,10 +139,14 @@ test('bad input: one line naming the file; usage errors exit 2', () => {
   }
 });
 
-test('the library: renderDiff over two frame sets, and a clear error for mixed kinds', () => {
-  const a = buildFrames(readProfile(readFileSync(BEFORE), BEFORE));
-  const b = buildFrames(readProfile(readFileSync(AFTER), AFTER));
-  expect(decodeChunks(renderDiff(a, b, { format: 'log' }))).toBe(cli('diff', '--format=log', BEFORE, AFTER).stdout);
-  const s = buildFrames(readProfile(Buffer.from('a;b 3\n'), 'x.folded'));
-  expect(() => decodeChunks(renderDiff(a, s, { format: 'svg' }))).toThrow('both sides of a diff must be of one kind');
+test('the library: diffProfiles, drawn by render, and the one error for mixed kinds', () => {
+  const a = readProfile(readFileSync(BEFORE), BEFORE);
+  const b = readProfile(readFileSync(AFTER), AFTER);
+  const diff = diffProfiles(a, b);
+  expect(diff.before.total).toBe(buildFrames(a).total);
+  expect(renderToString(diff, { format: 'log' })).toBe(cli('diff', '--format=log', BEFORE, AFTER).stdout);
+  expect(renderToString(diff, { format: 'svg' })).toBe(cli('diff', BEFORE, AFTER).stdout);
+  const s = readProfile(Buffer.from('a;b 3\n'), 'x.folded');
+  expect(() => diffProfiles(a, s)).toThrow('x.folded: is sampled stacks but before.prof is a pstats dump: both sides of a diff must be of one kind');
+  expect(() => diffProfiles(a, b, { format: 'speedscope' })).toThrow('a diff is drawn as svg, html or log, not speedscope');
 });

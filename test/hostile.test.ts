@@ -10,6 +10,7 @@ import { readPstats } from '../src/import/pstats';
 import { funcLabel, type CallGraphProfile } from '../src/model/profile';
 import { elements, readOurSvg, type SvgDoc } from './helpers/svg-frames';
 import { hostileProfile } from './helpers/hostile';
+import { callGraphFromObjects, callGraphObjects } from '../src/model/objects';
 
 /** What XML 1.0 can hold: the `Char` production. Anything else must arrive as U+FFFD. */
 function xmlSafe(s: string): string {
@@ -22,19 +23,16 @@ const decoded = readPstats(encodePstats(original));
 
 /** The same graph with harmless names: what the document looks like when nobody attacks. */
 function benignProfile(): CallGraphProfile {
-  return {
-    ...original,
-    functions: original.functions.map((f, i) => ({ ...f, key: { ...f.key, file: i === 2 ? 'plain.py' : f.key.file, name: i < 2 ? f.key.name : `fn${i}` } })),
-  };
+  return callGraphFromObjects(callGraphObjects(original).map((f, i) => ({ ...f, key: { ...f.key, file: i === 2 ? 'plain.py' : f.key.file, name: i < 2 ? f.key.name : `fn${i}` } })));
 }
 
 function svgOf(fs: FrameSet, width = 1200, title?: string): { text: string; doc: SvgDoc } {
-  const text = renderToString(fs, { format: 'svg', width, title }, 'hostile.prof');
+  const text = renderToString(fs, { format: 'svg', width, title: title ?? 'hostile.prof' });
   return { text, doc: readOurSvg(text) };
 }
 
 test('the names survive the marshal round trip exactly', () => {
-  expect(decoded.functions.map((f) => f.key)).toEqual(original.functions.map((f) => f.key));
+  expect(callGraphObjects(decoded).map((f) => f.key)).toEqual(callGraphObjects(original).map((f) => f.key));
 });
 
 describe('SVG', () => {
@@ -44,7 +42,7 @@ describe('SVG', () => {
   const narrow = svgOf(fs, 1200);
 
   test('parses, with one frame per function in the flame and the inverted sections', () => {
-    const n = original.functions.length;
+    const n = callGraphObjects(original).length;
     expect(wide.doc.frames.filter((f) => f.section === 'flame')).toHaveLength(n);
     // Inverted: main and dispatch have no own time; each hostile function, then its callers.
     expect(wide.doc.frames.filter((f) => f.section === 'inverted')).toHaveLength(3 * (n - 2));
@@ -52,13 +50,13 @@ describe('SVG', () => {
 
   test('every tooltip starts with the full label, exactly (U+FFFD only for what XML cannot hold)', () => {
     // Flame order: main, dispatch, then its callees by key (the hostile file's '<' sorts before 'h').
-    const expected = original.functions.map((f) => `${xmlSafe(funcLabel(f.key))} `);
+    const expected = callGraphObjects(original).map((f) => `${xmlSafe(funcLabel(f.key))} `);
     const flame = wide.doc.frames.filter((f) => f.section === 'flame');
     expect(flame.map((f, i) => f.title.slice(0, expected[i].length))).toEqual(expected);
   });
 
   test('labels are the names, whole where there is room and cut with ".." where not', () => {
-    const names = original.functions.map((f) => xmlSafe(f.key.name));
+    const names = callGraphObjects(original).map((f) => xmlSafe(f.key.name));
     const flame = (doc: SvgDoc) => doc.frames.filter((f) => f.section === 'flame');
     expect(flame(wide.doc).map((f) => f.label)).toEqual(names);
     let cut = 0;
@@ -117,7 +115,7 @@ describe('SVG', () => {
 
 test('the folded log carries the labels raw (as UTF-8), in key order', () => {
   const fs = buildFrames(decoded);
-  const [main, dispatch, ...rest] = original.functions.map((f) => funcLabel(f.key));
+  const [main, dispatch, ...rest] = callGraphObjects(original).map((f) => funcLabel(f.key));
   // main and dispatch have no own time; every other 1 s = 1000000 µs. '<' sorts before 'h'.
   const expected = [`${main} 0\n`, `${main};${dispatch} 0\n`, ...rest.map((l) => `${main};${dispatch};${l} 1000000\n`)].join('');
   // The log is UTF-8 bytes, which cannot hold a lone surrogate: compare what gets written.

@@ -34,7 +34,7 @@ test('the public API renders a dump end to end, with the options the CLI uses', 
 test('the package ships type declarations for its entry point', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; types: string };
   const dts = readFileSync(join(ROOT, pkg.types), 'utf8');
-  for (const name of ['loadProfiles', 'buildFrames', 'renderToString', 'Options', 'FrameSet', 'readProfile']) {
+  for (const name of ['loadProfiles', 'buildFrames', 'renderToString', 'diffProfiles', 'Options', 'FrameSet', 'readProfile', 'Importer', 'Renderer']) {
     expect(dts).toMatch(new RegExp(`\\b${name}\\b`));
   }
 });
@@ -47,4 +47,17 @@ test('the built library writes the HTML report, its page script found beside it 
   const script = readFileSync(join(ROOT, 'dist/report.js'), 'utf8');
   expect(html).toContain(`<script>${script}</script>`);
   expect(lib.exactStats(profile).tt.length).toBe(8);
+});
+
+test('the library diffs two profiles as the CLI does, and its options obey the CLI\'s rules', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require(ROOT) as typeof import('../src/index');
+  const d = join(ROOT, 'test/fixtures/diff');
+  const diff = lib.diffProfiles(lib.loadProfiles([join(d, 'before.prof')]), lib.loadProfiles([join(d, 'after.prof')]));
+  const cli = execFileSync(process.execPath, [join(ROOT, 'bin/flameprof.js'), 'diff', '--format=log', join(d, 'before.prof'), join(d, 'after.prof')], { encoding: 'utf8' });
+  expect(lib.renderToString(diff, { format: 'log' })).toBe(cli);
+  expect(() => lib.resolveOptions({ port: 9000 })).toThrow(new lib.UsageError('--port works only with flameprof serve'));
+  expect(() => lib.buildFrames(diff.after.profile, { minWidth: 5, threshold: 1 })).toThrow(new lib.UsageError('--minwidth and --threshold cannot be used together'));
+  expect(lib.RENDERERS.map((r) => [r.name, r.extension])).toEqual([['svg', '.svg'], ['html', '.html'], ['log', '.log'], ['speedscope', '.speedscope.json']]);
+  expect(lib.IMPORTERS.map((i) => i.name)).toEqual(['pstats', 'plop', 'folded']);
 });

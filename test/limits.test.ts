@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError } from '../src/errors';
-import type { CallGraphProfile, FunctionStats } from '../src/model/profile';
+import { callGraphFromObjects, type FunctionStats } from '../src/model/objects';
 import { buildFrames } from '../src/pipeline';
 import { encodePstats } from './helpers/encode-marshal';
 
@@ -59,7 +59,7 @@ test("a pstats call chain deeper than --max-depth stops the estimator's walk", (
     stat: { cc: 1, nc: 1, tt: i === n - 1 ? 1 : 0, ct: 1 },
     callers: i === 0 ? [] : [{ caller: i - 1, timing: { cc: 1, nc: 1, tt: 0, ct: 1 }, estimated: false }],
   }));
-  const p: CallGraphProfile = { kind: 'callgraph', functions, pythonVersion: 3 };
+  const p = callGraphFromObjects(functions);
   expect(() => buildFrames(p)).toThrow(
     new FlameprofError("the graph's paths go more than 10000 frames deep (the limit is --max-depth 10000); raise --max-depth, or --threshold to draw less"),
   );

@@ -5,9 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProfile } from '../src/import/read';
+import { readProfile } from '../src/pipeline';
 import { buildFrames, renderToString } from '../src/pipeline';
 import { readOurSvg } from './helpers/svg-frames';
+import { callGraphObjects } from '../src/model/objects';
+import type { CallGraphProfile } from '../src/model/profile';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'flameprof.js');
@@ -20,7 +22,7 @@ test('--minwidth PX draws what --threshold of PX / width draws', () => {
   expect(byPixels.flame.length).toBe(byShare.flame.length);
   expect(byPixels.inverted.length).toBe(byShare.inverted.length);
   // Every frame drawn is wider than 6 px.
-  for (const f of [...byPixels.flame, ...byPixels.inverted]) expect((f.w / byPixels.total) * 1200).toBeGreaterThan(6);
+  for (const f of [...byPixels.flame.toArray(), ...byPixels.inverted.toArray()]) expect((f.w / byPixels.total) * 1200).toBeGreaterThan(6);
   const usage = spawnSync(process.execPath, [CLI, '--minwidth', '3', '--threshold', '1', TEXTPROC], { encoding: 'utf8' });
   expect([usage.status, usage.stderr]).toEqual([2, "flameprof: --minwidth and --threshold cannot be used together (see 'flameprof --help')\n"]);
 });
@@ -167,7 +169,7 @@ describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () =>
     expect(logStacks(r.stdout)).toEqual(expectedStacks((fs) => [...fs].reverse()));
     // The flame's roots are now the functions that did the work.
     const frames = buildFrames(readProfile(readFileSync(PLOP), PLOP), { reverse: true, threshold: 0 });
-    const roots = new Set(frames.flame.filter((f) => f.level === 0).map((f) => frames.funcs[f.func].label));
+    const roots = new Set(frames.flame.toArray().filter((f) => f.level === 0).map((f) => frames.funcs[f.func].label));
     expect(roots).toContain('/usr/lib/python3.11/json/encoder.py:258:iterencode');
   });
 
@@ -178,7 +180,7 @@ describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () =>
     let all = 0;
     let through = 0;
     const path: string[] = [];
-    for (const f of plain.flame) {
+    for (const f of plain.flame.toArray()) {
       path.length = f.level;
       path.push(funcs[f.func]);
       all += f.self;
@@ -194,7 +196,7 @@ describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () =>
     expect(through).toBeGreaterThan(0);
     expect(through).toBeLessThan(all);
     expect(focus.stdout.split('\n').filter(Boolean).every((l) => /^[^;]*:_tokenize[; ]/.test(l))).toBe(true);
-    const ct = (profile as { functions: Array<{ key: { name: string }; stat: { ct: number } }> }).functions.find((f) => f.key.name === '_tokenize')!.stat.ct;
+    const ct = callGraphObjects(profile as CallGraphProfile).find((f) => f.key.name === '_tokenize')!.stat.ct;
     expect(focus.stderr).toContain(`by the dump's exact cumulative times: `);
     expect(focus.stderr).toContain(`:_tokenize ${Number(ct.toPrecision(6))} s`);
     // The header says the widths are the estimator's stacks, and no frame is called exact-by-call-count.
@@ -207,7 +209,7 @@ describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () =>
     const frames = buildFrames(profile);
     const down = readOurSvg(renderToString(frames, { icicle: true }));
     const up = readOurSvg(renderToString(frames));
-    const flame = frames.flame;
+    const flame = frames.flame.toArray();
     const top = Math.min(...down.frames.slice(0, flame.length).map((f) => f.y));
     flame.forEach((f, i) => {
       expect(down.frames[i].y).toBe(top + f.level * 24);

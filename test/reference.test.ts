@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFrames, renderToString } from '../src/pipeline';
-import { readProfile } from '../src/import/read';
+import { readProfile } from '../src/pipeline';
 import type { Options } from '../src/options';
 import type { Profile } from '../src/model/profile';
 import { readOurSvg, readReferenceSvg, referenceTooltipPrefix, type SvgFrame } from './helpers/svg-frames';
@@ -98,7 +98,7 @@ describe.each(cases)('$file', (c) => {
 
   test('every frame matches the reference in place, size, colour, label and tooltip', () => {
     const ref = readReferenceSvg(readFileSync(join(EXPECTED, c.file), 'utf8'));
-    const ours = readOurSvg(renderToString(frames(), { ...c.options, format: 'svg' }, c.profile));
+    const ours = readOurSvg(renderToString(frames(), { ...c.options, format: 'svg', title: c.profile }));
 
     expect(ref.frames.length).toBeGreaterThan(0);
     expect(ours.frames.length).toBe(ref.frames.length);

@@ -9,6 +9,7 @@ import { create } from 'xmlbuilder2';
 import { buildFrames, loadProfiles, renderToString } from '../src/pipeline';
 import { readPstats } from '../src/import/pstats';
 import type { FrameSet } from '../src/frames/frame-set';
+import { callGraphObjects } from '../src/model/objects';
 
 const SAMPLES = join(__dirname, '..', 'samples');
 
@@ -71,17 +72,17 @@ function svgFrames(svg: string): SvgFrame[] {
 }
 
 const load = (name: string) => loadProfiles([join(SAMPLES, `${name}.prof`)]);
-const frameName = (fs: FrameSet, i: number) => fs.funcs[fs.flame[i].func].key.name;
+const frameName = (fs: FrameSet, i: number) => fs.funcs[fs.flame.toArray()[i].func].key.name;
 
 describe.each(Object.keys(MAIN_FUNCTIONS))('samples/%s.prof', (name) => {
   const profile = load(name);
   const frames = buildFrames(profile);
-  const svg = renderToString(frames, {}, `${name}.prof`);
+  const svg = renderToString(frames, { title: `${name}.prof` });
 
   test('is a pstats dump whose file paths are relative (nothing from the machine that made it)', () => {
     const direct = readPstats(readFileSync(join(SAMPLES, `${name}.prof`)));
-    expect(profile).toEqual(direct);
-    const files = new Set(direct.functions.map((f) => f.key.file));
+    expect(profile).toEqual({ ...direct, sources: [join(SAMPLES, `${name}.prof`)] });
+    const files = new Set(callGraphObjects(direct).map((f) => f.key.file));
     // `~` is where cProfile files built-in functions.
     expect([...files].sort()).toEqual([`samples/${name}.py`, '~']);
   });
@@ -111,12 +112,12 @@ describe('samples/shared.prof: one helper called from three places', () => {
   const profile = load('shared');
   const frames = buildFrames(profile);
   const fills = svgFrames(renderToString(frames)).filter((f) => f.section === 'flame').map((f) => f.fill);
-  const indices = (fn: string) => frames.flame.map((_, i) => i).filter((i) => frameName(frames, i) === fn);
+  const indices = (fn: string) => frames.flame.toArray().map((_, i) => i).filter((i) => frameName(frames, i) === fn);
 
   test('the helper itself is drawn once per caller, from exact edges (normal colour)', () => {
     const helper = indices('parse_record');
     expect(helper).toHaveLength(3);
-    for (const i of helper) expect(frames.flame[i].color).toBe('normal');
+    for (const i of helper) expect(frames.flame.toArray()[i].color).toBe('normal');
   });
 
   test("the helper's callees are estimated: green frames, once under each caller", () => {
@@ -124,7 +125,7 @@ describe('samples/shared.prof: one helper called from three places', () => {
       const idx = indices(fn);
       expect(idx).toHaveLength(3);
       for (const i of idx) {
-        expect(frames.flame[i].color).toBe('guessed');
+        expect(frames.flame.toArray()[i].color).toBe('guessed');
         expect(GREEN).toContain(fills[i]);
       }
     }
@@ -132,9 +133,9 @@ describe('samples/shared.prof: one helper called from three places', () => {
 
   test('the three shares of split_fields add up to its time in the dump', () => {
     if (profile.kind !== 'callgraph') throw new Error('expected a call graph');
-    const dumped = profile.functions.find((f) => f.key.name === 'split_fields');
+    const dumped = callGraphObjects(profile).find((f) => f.key.name === 'split_fields');
     if (!dumped) throw new Error('split_fields is not in the dump');
-    const shares = indices('split_fields').map((i) => frames.flame[i].w);
+    const shares = indices('split_fields').map((i) => frames.flame.toArray()[i].w);
     for (const w of shares) expect(w).toBeGreaterThan(0);
     const sum = shares.reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - dumped.stat.ct) / dumped.stat.ct).toBeLessThan(1e-3);

@@ -6,7 +6,7 @@
  * got slower stands out, not every frame below it. `normalize` scales BEFORE to AFTER's
  * total first, as difffolded.pl's -n does.
  */
-import { columnsOf, type FrameColumns, type FrameSet } from './frame-set';
+import type { FrameColumns, FrameSet } from './frame-set';
 
 export interface DiffOptions {
   /** Scale BEFORE's times so that both totals are equal. Default false. */
@@ -43,8 +43,6 @@ export function diffFrames(before: FrameSet, after: FrameSet, opts: DiffOptions 
   const scale = opts.normalize === true && before.total > 0 ? after.total / before.total : 1;
   const shown = negate ? before : after;
   const other = negate ? after : before;
-  const a = columnsOf(shown);
-  const b = columnsOf(other);
   let maxChange = 0;
   const side = (mine: FrameColumns, theirs: FrameColumns, mineSet: FrameSet, theirSet: FrameSet) => {
     const ours = pathTimes(mine, mineSet);
@@ -65,8 +63,8 @@ export function diffFrames(before: FrameSet, after: FrameSet, opts: DiffOptions 
     });
     return { d, missing };
   };
-  const flame = side(a.flame, b.flame, shown, other);
-  const inverted = side(a.inverted, b.inverted, shown, other);
+  const flame = side(shown.flame, other.flame, shown, other);
+  const inverted = side(shown.inverted, other.inverted, shown, other);
   return {
     frames: shown,
     flame: flame.d,

@@ -11,8 +11,9 @@
  * Floating-point operations follow the reference's order, because the folded log is
  * compared byte for byte.
  */
-import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
-import { columnKey, funcLabel, graphColumns, keyRanks, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
+import { CALLEELESS, CALLER, FrameBudget, FrameColumns, GUESSED, NORMAL, type FrameOptions, type FrameSet } from './frame-set';
+import { keyRanks } from '../model/keys';
+import { funcKey, funcLabel, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
 import { roundHalfEven } from '../model/pynum';
 import { InputError } from '../errors';
 
@@ -25,7 +26,7 @@ const MAX_EXTENT = 1e250;
 /** Stop at a frame (of function `f`) whose times are out of all proportion to the total. */
 function checkExtent(end: number, total: number, c: CallGraphColumns, f: number): void {
   if (!(end / total < MAX_EXTENT)) {
-    throw new InputError(`${funcLabel(columnKey(c, f))}: its time reaches ${end} s against a total of ${total} s: the profile's times are not consistent`);
+    throw new InputError(`${funcLabel(funcKey(c, f))}: its time reaches ${end} s against a total of ${total} s: the profile's times are not consistent`);
   }
 }
 
@@ -71,21 +72,19 @@ interface Graph {
 
 export function estimateFrames(profile: CallGraphProfile, opts: EstimateOptions): FrameSet {
   const warnings: string[] = [];
-  const columns = graphColumns(profile);
   const funcs = [];
-  for (let i = 0; i < columns.count; i++) {
-    const key = columnKey(columns, i);
+  for (let i = 0; i < profile.count; i++) {
+    const key = funcKey(profile, i);
     funcs.push({ key, label: funcLabel(key) });
   }
-  const graph = buildGraph(columns, warnings);
-  if (graph === undefined) {
-    return { funcs, flame: [], inverted: [], total: 0, unit: 'seconds', warnings };
-  }
+  const frames = { funcs, total: 0, unit: 'seconds' as const, warnings, fromStacks: false, profile };
+  const graph = buildGraph(profile, warnings);
+  if (graph === undefined) return { ...frames, flame: new FrameColumns(1), inverted: new FrameColumns(1) };
   const threshold = opts.threshold / 100;
   const budget = new FrameBudget(opts);
   const flame = flameFrames(graph, threshold, budget);
   const inverted = invertedFrames(graph, threshold, budget);
-  return columnFrameSet({ funcs, columns: { flame, inverted }, total: graph.total, unit: 'seconds', warnings });
+  return { ...frames, flame, inverted, total: graph.total };
 }
 
 function buildGraph(c: CallGraphColumns, warnings: string[]): Graph | undefined {

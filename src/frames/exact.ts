@@ -1,10 +1,10 @@
 /**
- * The profile's exact numbers, beside the frames: per function and per caller -> callee
- * edge, as the dump recorded them (pstats) or as counted from whole stacks (sampled). The
- * report's table, sandwich and call graph are drawn from these, never from the estimate.
- * Function indices are those of `FrameSet.funcs`.
+ * The profile's exact numbers: per function and per caller -> callee edge, as the dump
+ * recorded them (pstats: the call graph's own columns, not a copy) or as counted from whole
+ * stacks (sampled). The report's table, sandwich and call graph are drawn from these, never
+ * from the estimate. Function indices are the profile's, which are those of `FrameSet.funcs`.
  */
-import type { Profile } from '../model/profile';
+import type { CallGraphProfile, Profile, SampledProfile } from '../model/profile';
 
 export interface ExactStats {
   /** Per function: primitive calls, all calls, own time, cumulative time (samples for sampled profiles, calls 0). */
@@ -23,36 +23,23 @@ export interface ExactStats {
   };
 }
 
+// Made once per profile: a report's size bound and the report itself both ask.
+const made = new WeakMap<Profile, ExactStats>();
+
 export function exactStats(profile: Profile): ExactStats {
-  return profile.kind === 'callgraph' ? fromCallGraph(profile) : fromStacks(profile);
+  let stats = made.get(profile);
+  if (stats === undefined) {
+    stats = profile.kind === 'callgraph' ? fromCallGraph(profile) : fromStacks(profile);
+    made.set(profile, stats);
+  }
+  return stats;
 }
 
-function fromCallGraph(profile: Extract<Profile, { kind: 'callgraph' }>): ExactStats {
-  const fs = profile.functions;
-  const n = fs.length;
-  const out = { cc: new Float64Array(n), nc: new Float64Array(n), tt: new Float64Array(n), ct: new Float64Array(n) };
-  let m = 0;
-  fs.forEach((f, i) => {
-    out.cc[i] = f.stat.cc;
-    out.nc[i] = f.stat.nc;
-    out.tt[i] = f.stat.tt;
-    out.ct[i] = f.stat.ct;
-    m += f.callers.length;
-  });
-  const edges = newEdges(m);
-  let e = 0;
-  fs.forEach((f, callee) => {
-    for (const c of f.callers) {
-      edges.caller[e] = c.caller;
-      edges.callee[e] = callee;
-      edges.cc[e] = c.timing.cc;
-      edges.nc[e] = c.timing.nc;
-      edges.tt[e] = c.timing.tt;
-      edges.ct[e] = c.timing.ct;
-      e++;
-    }
-  });
-  return { ...out, edges };
+/** A call graph's own columns, with each edge's callee spelled out (the columns group edges by it). */
+function fromCallGraph(p: CallGraphProfile): ExactStats {
+  const callee = new Int32Array(p.caller.length);
+  for (let f = 0; f < p.count; f++) callee.fill(f, p.edgeStart[f], p.edgeStart[f + 1]);
+  return { cc: p.cc, nc: p.nc, tt: p.tt, ct: p.ct, edges: { caller: p.caller, callee, cc: p.ecc, nc: p.enc, tt: p.ett, ct: p.ect } };
 }
 
 /**
@@ -61,7 +48,7 @@ function fromCallGraph(profile: Extract<Profile, { kind: 'callgraph' }>): ExactS
  * cumulative = samples whose stack holds that call, once per stack, and its own = samples
  * with the callee innermost right under that caller. There are no call counts.
  */
-function fromStacks(profile: Extract<Profile, { kind: 'sampled' }>): ExactStats {
+function fromStacks(profile: SampledProfile): ExactStats {
   const n = profile.funcs.length;
   const tt = new Float64Array(n);
   const ct = new Float64Array(n);

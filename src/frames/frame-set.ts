@@ -4,8 +4,7 @@
  * pixels: the layout step scales them.
  */
 import { FlameprofError } from '../errors';
-import type { FuncKey } from '../model/profile';
-import type { ExactStats } from './exact';
+import type { FuncKey, Profile } from '../model/profile';
 
 /** Which palette a frame is drawn from (flameprof's four colour classes). */
 export type FrameColor =
@@ -40,13 +39,24 @@ export interface Frame {
   self: number;
 }
 
+/** A function that frames refer to, with the label its frames show (`file:line:name`). */
+export interface FrameFunc {
+  readonly key: FuncKey;
+  readonly label: string;
+}
+
+/**
+ * What the frame builders (estimate.ts, stacks.ts) make and every renderer reads: both
+ * sections' frames as columns, in pre-order (the log's line order). `FrameColumns.toArray()`
+ * gives them as objects.
+ */
 export interface FrameSet {
-  /** Functions that frames refer to, with their `file:line:name` labels. */
-  readonly funcs: ReadonlyArray<{ readonly key: FuncKey; readonly label: string }>;
-  /** Top section, depth-first pre-order (the log's line order). */
-  readonly flame: Frame[];
-  /** Inverted section: own time, and through which callers it was spent. Pre-order. */
-  readonly inverted: Frame[];
+  /** Function `i` of the profile is `funcs[i]` (its file shortened by --short-paths, --strip). */
+  readonly funcs: readonly FrameFunc[];
+  /** Top section. */
+  readonly flame: FrameColumns;
+  /** Inverted section: own time, and through which callers it was spent. */
+  readonly inverted: FrameColumns;
   /** What 100 % is, in profile units. */
   readonly total: number;
   /** 'seconds' for pstats dumps, 'samples' for sampled stacks. */
@@ -54,25 +64,12 @@ export interface FrameSet {
   /** Things the user should know that do not stop the graph (printed to stderr). */
   readonly warnings: string[];
   /**
-   * The same frames as columns, when a frame builder made them (renderers read these; the
-   * arrays above are then made from them on first access). Absent from a hand-made set.
-   */
-  readonly columns?: SectionColumns;
-  /**
-   * The profile's exact per-function and per-edge numbers (./exact.ts), when the frames were
-   * built for the HTML report, which draws its table, sandwich and call graph from them.
-   */
-  readonly exact?: ExactStats;
-  /**
    * True when the frames were merged from whole stacks: sampled inputs, and a pstats dump's
    * estimated stacks under --hide, --focus or --reverse. Their tooltips give no call counts.
    */
-  readonly fromStacks?: boolean;
-}
-
-export interface SectionColumns {
-  readonly flame: FrameColumns;
-  readonly inverted: FrameColumns;
+  readonly fromStacks: boolean;
+  /** The profile the frames were drawn from: its exact numbers are the report's (./exact.ts). */
+  readonly profile: Profile;
 }
 
 /** Colour classes by their number in `FrameColumns.color`. */
@@ -195,64 +192,12 @@ export class FrameColumns {
   }
 }
 
-/**
- * What frame builders return: the columns, with the `Frame[]` view of the public
- * interface made from them only if something asks for it (tests and library users do,
- * renderers do not).
- */
-// The parts are the set's own fields (declaration merging: the constructor assigns them).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-interface ColumnFrameSet extends FrameSetParts {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-class ColumnFrameSet implements FrameSet {
-  private flameFrames: Frame[] | undefined;
-  private invertedFrames: Frame[] | undefined;
-
-  constructor(parts: FrameSetParts) {
-    Object.assign(this, parts);
-  }
-
-  get flame(): Frame[] {
-    return (this.flameFrames ??= this.columns.flame.toArray());
-  }
-
-  get inverted(): Frame[] {
-    return (this.invertedFrames ??= this.columns.inverted.toArray());
-  }
-}
-
-/** What a frame set is made of (FrameSet's fields, the columns required). */
-export interface FrameSetParts {
-  readonly funcs: FrameSet['funcs'];
-  readonly columns: SectionColumns;
-  readonly total: number;
-  readonly unit: 'seconds' | 'samples';
-  readonly warnings: string[];
-  readonly exact?: ExactStats;
-  readonly fromStacks?: boolean;
-}
-
-export function columnFrameSet(parts: FrameSetParts): FrameSet {
-  return new ColumnFrameSet(parts);
-}
-
-/** The same frame set with some parts replaced. */
-export function withParts(frames: FrameSet, changes: Partial<FrameSetParts>): FrameSet {
-  const { funcs, total, unit, warnings, exact, fromStacks } = frames;
-  return new ColumnFrameSet({ funcs, columns: columnsOf(frames), total, unit, warnings, exact, fromStacks, ...changes });
-}
+export type Sections = 'both' | 'flame' | 'inverted';
 
 /** The frames with one section emptied ('flame': no inverted section; 'inverted': no flame). */
-export function onlySections(frames: FrameSet, which: 'both' | 'flame' | 'inverted'): FrameSet {
+export function onlySections(frames: FrameSet, which: Sections): FrameSet {
   if (which === 'both') return frames;
-  const { flame, inverted } = columnsOf(frames);
-  const columns = which === 'flame' ? { flame, inverted: new FrameColumns(1) } : { flame: new FrameColumns(1), inverted };
-  return withParts(frames, { columns });
-}
-
-/** A frame set's columns: its own, or made from its arrays (a hand-made set). */
-export function columnsOf(frames: FrameSet): SectionColumns {
-  return frames.columns ?? { flame: FrameColumns.from(frames.flame), inverted: FrameColumns.from(frames.inverted) };
+  return which === 'flame' ? { ...frames, inverted: new FrameColumns(1) } : { ...frames, flame: new FrameColumns(1) };
 }
 
 /** What both frame builders (estimate.ts, stacks.ts) take: the threshold and the frame budget. */

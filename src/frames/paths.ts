@@ -5,7 +5,7 @@
  * labels change (and with them their colours, which hash the label).
  */
 import { funcLabel, type FuncKey } from '../model/profile';
-import { withParts, type FrameSet } from './frame-set';
+import type { FrameSet } from './frame-set';
 
 export interface PathOptions {
   /** Cut site-packages, the standard library's folder and the current folder. */
@@ -48,5 +48,5 @@ export function shortenPaths(frames: FrameSet, opts: PathOptions): FrameSet {
     // Sampled labels of bare names carry no file: only `file:line:name` labels change.
     return { key, label: f.label === funcLabel(f.key) ? funcLabel(key) : f.label };
   });
-  return withParts(frames, { funcs });
+  return { ...frames, funcs };
 }

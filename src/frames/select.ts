@@ -3,7 +3,7 @@
  * a sampled profile's own (exact), or, for a pstats dump, the estimated stacks of its flame
  * (`flameStacks`: every path with its own time, the lines of the folded log).
  */
-import { columnsOf, type FrameSet } from './frame-set';
+import type { FrameSet } from './frame-set';
 import { funcLabel, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
 
 export interface Selection {
@@ -58,7 +58,7 @@ export function selectStacks(profile: SampledProfile, sel: Selection, label: (k:
 
 /** The flame's paths as stacks, each weighted by its frame's own time (the folded log's lines). */
 export function flameStacks(frames: FrameSet): SampledProfile {
-  const flame = columnsOf(frames).flame;
+  const flame = frames.flame;
   const path: number[] = [];
   const stacks: SampledStack[] = [];
   for (let i = 0; i < flame.length; i++) {

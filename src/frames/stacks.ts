@@ -19,8 +19,9 @@
  * is how many samples the function is anywhere in.
  */
 import { FlameprofError } from '../errors';
-import { CALLEELESS, CALLER, FrameBudget, FrameColumns, NORMAL, columnFrameSet, type FrameOptions, type FrameSet } from './frame-set';
-import { compareFuncKeys, funcLabel, type FuncKey, type SampledProfile } from '../model/profile';
+import { CALLEELESS, CALLER, FrameBudget, FrameColumns, NORMAL, type FrameOptions, type FrameSet } from './frame-set';
+import { compareFuncKeys } from '../model/keys';
+import { funcLabel, type FuncKey, type Profile, type SampledProfile } from '../model/profile';
 
 export interface StackFrameOptions extends FrameOptions {
   /**
@@ -28,11 +29,13 @@ export interface StackFrameOptions extends FrameOptions {
    * stacks (select.ts), whose log then scales them by --log-mult as usual.
    */
   readonly unit?: 'seconds' | 'samples';
+  /** The profile the stacks were taken from (FrameSet.profile), when it is not `profile` itself. */
+  readonly source?: Profile;
 }
 
 /**
  * The label a sampled function is shown and logged under: `file:line:name`, except for a
- * bare name from another tool's folded stacks (line -1, see load/folded.ts), which stays
+ * bare name from another tool's folded stacks (line -1, see import/folded.ts), which stays
  * bare, so that a log of it reads back the same.
  */
 export function sampledLabel(key: FuncKey): string {
@@ -146,9 +149,10 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
     invertedTree.add(s.frames, s.weight, true);
     for (let i = 0; i < s.frames.length - 1; i++) hasCallee[s.frames[i]] = 1;
   }
+  const frames = { funcs, total: 0, unit, warnings, fromStacks: true, profile: opts.source ?? profile };
   if (!(total > 0) || !Number.isFinite(total)) {
     warnings.push(unit === 'seconds' ? 'the selected stacks hold no time: nothing to draw' : 'the profile holds no samples: nothing to draw');
-    return { funcs, flame: [], inverted: [], total: 0, unit, warnings, fromStacks: true };
+    return { ...frames, flame: new FrameColumns(1), inverted: new FrameColumns(1) };
   }
 
   const threshold = opts.threshold / 100;
@@ -177,7 +181,7 @@ export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): F
     const color = level > 0 ? CALLER : hasCallee[f] ? NORMAL : CALLEELESS;
     return { color, tt: w, ct: level === 0 ? inStacks[f] : w };
   });
-  return columnFrameSet({ funcs, columns: { flame, inverted }, total, unit, warnings, fromStacks: true });
+  return { ...frames, flame, inverted, total };
 }
 
 /** A frame's colour (index into FRAME_COLORS) and times. */

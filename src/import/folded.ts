@@ -17,7 +17,18 @@
  * `skipBadLines`, is skipped and counted in a warning.
  */
 import { InputError } from '../errors';
-import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { keyId } from '../model/keys';
+import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { decodeText, type Importer } from './importer';
+
+/** Any text that no importer before it claims: flamegraph.pl's input and our log are folded stacks, so are empty files. */
+export const foldedImporter = {
+  name: 'folded',
+  describe: 'folded stacks',
+  extensions: ['.folded', '.flame', '.stacks', '.log', '.txt'],
+  sniff: (): boolean => true,
+  read: (bytes: Uint8Array, settings: TextReadOptions) => readFolded(decodeText(bytes), settings),
+} as const satisfies Importer;
 
 export interface TextReadOptions {
   /** Skip malformed lines (counted in a warning) instead of failing on the first. */

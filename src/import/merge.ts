@@ -2,7 +2,8 @@
  * Several profiles as one, as `pstats.Stats(a, b, ...)` merges dumps: the CLI's many inputs.
  */
 import { FlameprofError, InputError } from '../errors';
-import { keyId, type CallEdge, type CallGraphProfile, type FuncKey, type Profile, type SampledProfile, type SampledStack, type Timing } from '../model/profile';
+import { keyId } from '../model/keys';
+import { CallGraphBuilder, type CallGraphProfile, type FuncKey, type Profile, type SampledProfile, type SampledStack } from '../model/profile';
 
 /** Profiles of one kind merged; a mix of call graphs and sampled stacks is an error. */
 export function mergeProfiles(profiles: Profile[]): Profile {
@@ -19,42 +20,22 @@ export function mergeProfiles(profiles: Profile[]): Profile {
  */
 export function mergeCallGraphs(profiles: CallGraphProfile[]): CallGraphProfile {
   if (profiles.length === 1) return profiles[0];
-  const index = new Map<string, number>();
-  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  const graph = new CallGraphBuilder();
   for (const p of profiles) {
-    const local = p.functions.map((f) => {
-      const id = keyId(f.key);
-      let i = index.get(id);
-      if (i === undefined) {
-        i = functions.length;
-        index.set(id, i);
-        functions.push({ key: f.key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
-      }
-      return i;
-    });
-    p.functions.forEach((f, j) => {
-      const target = functions[local[j]];
-      target.stat = add(f.stat, target.stat);
-      for (const e of f.callers) {
-        const caller = local[e.caller];
-        const k = target.callers.findIndex((c) => c.caller === caller);
-        if (k < 0) {
-          target.callers.push({ caller, timing: e.timing, estimated: e.estimated });
-        } else {
-          const old = target.callers[k];
-          if (old.estimated !== e.estimated) {
-            throw new InputError('cannot merge a cProfile dump with a dump of the pure-Python profile module');
-          }
-          target.callers[k] = { caller, timing: add(e.timing, old.timing), estimated: e.estimated };
+    const local = new Int32Array(p.count);
+    for (let i = 0; i < p.count; i++) local[i] = graph.fn(p.strings[p.file[i]], p.line[i], p.strings[p.name[i]]);
+    for (let i = 0; i < p.count; i++) {
+      graph.addStats(local[i], p.cc[i], p.nc[i], p.tt[i], p.ct[i]);
+      for (let e = p.edgeStart[i]; e < p.edgeStart[i + 1]; e++) {
+        const estimated = p.estimated[e] === 1;
+        const before = graph.edge(local[i], local[p.caller[e]], p.ecc[e], p.enc[e], p.ett[e], p.ect[e], estimated, 'add');
+        if (before !== undefined && before !== estimated) {
+          throw new InputError('cannot merge a cProfile dump with a dump of the pure-Python profile module');
         }
       }
-    });
+    }
   }
-  return { kind: 'callgraph', functions, pythonVersion: profiles[0].pythonVersion };
-}
-
-function add(a: Timing, b: Timing): Timing {
-  return { cc: a.cc + b.cc, nc: a.nc + b.nc, tt: a.tt + b.tt, ct: a.ct + b.ct };
+  return { ...graph.build(profiles[0].pythonVersion), sources: sourcesOf(profiles) };
 }
 
 /** Sampled profiles together: functions by key in first-seen order, stacks one after another. */
@@ -77,5 +58,10 @@ export function mergeSampled(profiles: SampledProfile[]): SampledProfile {
     for (const s of p.stacks) stacks.push({ frames: s.frames.map((f) => local[f]), weight: s.weight });
     if (p.warnings) warnings.push(...p.warnings);
   }
-  return { kind: 'sampled', funcs, stacks, warnings };
+  return { kind: 'sampled', funcs, stacks, warnings, sources: sourcesOf(profiles) };
+}
+
+/** Every input the profiles came from, when they all say. */
+function sourcesOf(profiles: readonly Profile[]): readonly string[] | undefined {
+  return profiles.every((p) => p.sources !== undefined) ? profiles.flatMap((p) => p.sources!) : undefined;
 }

@@ -8,12 +8,23 @@
  * what plop recorded, and we keep it.
  */
 import { InputError } from '../errors';
-import { badValue, keyId, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { keyId } from '../model/keys';
+import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
 import { tooDeep, type TextReadOptions } from './folded';
+import { decodeText, firstNonBlank, textStart, type Importer } from './importer';
 import { describe, type PyValue } from './marshal';
 import { parsePyLiteral } from './pyliteral';
 
 const NOT_PLOP = 'not a plop profile';
+
+/** A Python literal dict: text (the pstats importer takes binary data first) whose first character is `{`. */
+export const plopImporter = {
+  name: 'plop',
+  describe: 'plop files',
+  extensions: ['.plop'],
+  sniff: (b: Uint8Array): boolean => firstNonBlank(b, textStart(b)) === 0x7b,
+  read: (bytes: Uint8Array, settings: TextReadOptions) => readPlop(decodeText(bytes), settings),
+} as const satisfies Importer;
 
 export function readPlop(text: string, opts: TextReadOptions = { skipBadLines: false }): SampledProfile {
   const lines = new WeakMap<object, number>();

@@ -6,12 +6,12 @@
  * This reader only ever says "here is the profile" or "not me": on anything it is not sure
  * of (Python 2 or pre-3.4 data, big ints, text floats, text that is not strict UTF-8, a
  * reference it did not keep, any malformation or anything pstats.ts would reject) it returns
- * undefined and the general path (decode/marshal.ts + pstats.ts) reads the file instead, with
+ * undefined and the general path (marshal.ts + pstats.ts) reads the file instead, with
  * its exact errors. For every input both paths give the same profile
- * (test/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
+ * (test/import/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
  */
-import { MAX_VALUE, columnProfile, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
-import { KeyIndex } from './key-index';
+import { KeyIndex } from '../model/key-index';
+import { MAX_VALUE, type CallGraphColumns, type CallGraphProfile } from '../model/profile';
 
 const FLAG_REF = 0x80;
 
@@ -223,7 +223,7 @@ export function readPstatsFast(bytes: Uint8Array): CallGraphProfile | undefined 
   // Marshal version 3+ flags the outermost dict: 0xfb. Older data is for the general path.
   if (bytes.length < 2 || bytes[0] !== (0x7b | FLAG_REF)) return undefined;
   try {
-    return columnProfile(read(new FastReader(bytes), bytes.length), 3);
+    return { kind: 'callgraph', pythonVersion: 3, ...read(new FastReader(bytes), bytes.length) };
   } catch {
     return undefined;
   }

@@ -2,13 +2,28 @@
  * pstats dumps -> call-graph profile. Decoding is the marshal module's job; this one checks
  * that the decoded object has the shape pstats writes and turns it into the model.
  */
-import { decodeMarshal, describe, type PyValue } from './marshal';
 import { InputError, MarshalError } from '../errors';
-import { MAX_VALUE, badValue, funcLabel, type CallEdge, type CallGraphProfile, type FuncKey, type FunctionStats, type Timing } from '../model/profile';
-import { KeyIndex } from './key-index';
+import { decodeMarshal, describe, type PyValue } from './marshal';
+import { CallGraphBuilder, MAX_VALUE, badValue, funcLabel, type CallGraphProfile, type FuncKey } from '../model/profile';
+import { isBinary, textStart, type Importer } from './importer';
 import { readPstatsFast } from './pstats-fast';
 
 const NOT_PSTATS = 'not a pstats dump';
+
+/**
+ * A pstats dump is one marshalled dict: its first byte is 0xFB (`{` flagged as a reference,
+ * Python 3.4+) or `{` (Python 2 and old Python 3), and as binary data it holds NUL bytes
+ * early on (every length and int is little-endian int32), except for an empty dict, `{0`.
+ * Other binary data (NUL bytes, or not UTF-8) comes here too, to be told what it is not.
+ */
+export const pstatsImporter = {
+  name: 'pstats',
+  describe: 'pstats dumps',
+  extensions: ['.prof', '.pstats', '.profile', '.cprof'],
+  sniff: (b: Uint8Array): boolean =>
+    b[0] === 0xfb || (b[0] === 0x7b && ((b.length === 2 && b[1] === 0x30) || isBinary(b, 0))) || isBinary(b, textStart(b)),
+  read: (bytes: Uint8Array) => readPstats(bytes),
+} as const satisfies Importer;
 
 /** Decode and validate one dump. Errors name what is wrong; the caller adds the file name. */
 export function readPstats(bytes: Uint8Array): CallGraphProfile {
@@ -41,17 +56,15 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
   if (!isType(top, 'dict')) {
     throw new InputError(`${NOT_PSTATS}: top-level object is ${describe(top)}, expected a dict`);
   }
-  const index = new KeyIndex<string>();
-  const functions: Array<{ key: FuncKey; stat: Timing; callers: CallEdge[] }> = [];
+  const graph = new CallGraphBuilder();
+  const keys: FuncKey[] = [];
+  // A key written twice: Python keeps the first position and the last value.
   const raw: PyValue[] = [];
-
   const indexOf = (key: FuncKey): number => {
-    let i = index.get(key.file, key.line, key.name);
-    if (i < 0) {
-      // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
-      i = functions.length;
-      index.add(key.file, key.line, key.name, i);
-      functions.push({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
+    const i = graph.fn(key.file, key.line, key.name);
+    // A caller that has no entry of its own: pstats copes, so do we (it draws as nothing).
+    if (i === keys.length) {
+      keys.push(key);
       raw.push(null);
     }
     return i;
@@ -66,15 +79,8 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
     const [cc, nc, tt, ct, callers] = v.items;
     const i = indexOf(key);
     // Messages are built only for bad data: these lines run once per function and edge.
-    functions[i].stat =
-      isInt(cc) && isInt(nc) && isNum(tt) && isNum(ct)
-        ? { cc, nc, tt, ct }
-        : {
-            cc: int(cc, `cc of ${funcLabel(key)}`),
-            nc: int(nc, `nc of ${funcLabel(key)}`),
-            tt: num(tt, `tt of ${funcLabel(key)}`),
-            ct: num(ct, `ct of ${funcLabel(key)}`),
-          };
+    if (isInt(cc) && isInt(nc) && isNum(tt) && isNum(ct)) graph.setStats(i, cc, nc, tt, ct);
+    else graph.setStats(i, int(cc, `cc of ${funcLabel(key)}`), int(nc, `nc of ${funcLabel(key)}`), num(tt, `tt of ${funcLabel(key)}`), num(ct, `ct of ${funcLabel(key)}`));
     if (!isType(callers, 'dict')) {
       throw new InputError(`${NOT_PSTATS}: the callers of ${funcLabel(key)} are ${describe(callers)}, expected a dict`);
     }
@@ -84,7 +90,7 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
   // Marshal references let a small file name one big callers dict many times; real dumps
   // never share them, so more edges than bytes means a hostile file, not a big profile.
   let edgeCount = 0;
-  const declared = functions.length;
+  const declared = keys.length;
   for (let i = 0; i < declared; i++) {
     const callers = raw[i];
     if (!isType(callers, 'dict')) continue;
@@ -92,45 +98,29 @@ function fromDecoded(top: PyValue, pythonVersion: 2 | 3, inputSize: number): Cal
     if (edgeCount > inputSize) {
       throw new InputError(`${NOT_PSTATS}: more call edges than the file has bytes (reused references)`);
     }
-    const callee = functions[i];
-    // A key written twice in one dict: Python keeps the first position and the last value.
-    const at = new Map<number, number>();
     for (const [ck, cv] of callers.entries) {
-      const callerKey = asFuncKey(ck) ?? funcKey(ck, `a caller key of ${funcLabel(callee.key)}`);
-      const e = edge(indexOf(callerKey), cv, callerKey, callee.key);
-      const k = at.get(e.caller);
-      if (k === undefined) {
-        at.set(e.caller, callee.callers.length);
-        callee.callers.push(e);
-      } else {
-        callee.callers[k] = e;
-      }
+      const callerKey = asFuncKey(ck) ?? funcKey(ck, `a caller key of ${funcLabel(keys[i])}`);
+      const e = edge(cv, callerKey, keys[i]);
+      graph.edge(i, indexOf(callerKey), e.cc, e.nc, e.tt, e.ct, e.estimated, 'replace');
     }
   }
-  return { kind: 'callgraph', functions: functions as FunctionStats[], pythonVersion };
+  return graph.build(pythonVersion);
 }
 
-function edge(caller: number, v: PyValue, callerKey: FuncKey, calleeKey: FuncKey): CallEdge {
-  if (isType(v, 'tuple') && v.items.length === 4) {
-    const [nc, cc, tt, ct] = v.items;
-    if (isInt(nc) && isInt(cc) && isNum(tt) && isNum(ct)) {
-      return { caller, timing: { cc, nc, tt, ct }, estimated: false };
-    }
-  }
-  const what = `the call ${funcLabel(callerKey)} -> ${funcLabel(calleeKey)}`;
+/** An edge's calls and times; `estimated` when the dump held only a call count. */
+function edge(v: PyValue, callerKey: FuncKey, calleeKey: FuncKey): { cc: number; nc: number; tt: number; ct: number; estimated: boolean } {
   if (isType(v, 'tuple') && v.items.length === 4) {
     // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
     const [nc, cc, tt, ct] = v.items;
-    return {
-      caller,
-      timing: { cc: int(cc, `cc of ${what}`), nc: int(nc, `nc of ${what}`), tt: num(tt, `tt of ${what}`), ct: num(ct, `ct of ${what}`) },
-      estimated: false,
-    };
+    if (isInt(nc) && isInt(cc) && isNum(tt) && isNum(ct)) return { cc, nc, tt, ct, estimated: false };
+    const what = `the call ${funcLabel(callerKey)} -> ${funcLabel(calleeKey)}`;
+    return { cc: int(cc, `cc of ${what}`), nc: int(nc, `nc of ${what}`), tt: num(tt, `tt of ${what}`), ct: num(ct, `ct of ${what}`), estimated: false };
   }
+  const what = `the call ${funcLabel(callerKey)} -> ${funcLabel(calleeKey)}`;
   if (typeof v === 'number' || typeof v === 'bigint') {
     // The pure-Python profile module keeps only a call count; times are shared out later.
     const n = int(v, what);
-    return { caller, timing: { cc: n, nc: n, tt: 0, ct: 0 }, estimated: true };
+    return { cc: n, nc: n, tt: 0, ct: 0, estimated: true };
   }
   throw new InputError(`${NOT_PSTATS}: ${what} is ${describe(v)}, expected an (nc, cc, tt, ct) tuple or a call count`);
 }

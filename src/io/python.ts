@@ -1,6 +1,7 @@
 /**
- * Profiling a program directly: run a Python script or module under cProfile and hand back
- * the dump, so that `flameprof -r app.py` is one step instead of two.
+ * Profiling a program directly: run a Python script or module under cProfile or the sampler
+ * (python/flameprof_py/run.py does it) and hand back the dump, so that `flameprof -r app.py`
+ * is one step instead of two.
  *
  * The program inherits our stdin, stdout and stderr untouched; the dump goes to a temporary
  * file, never through a pipe the program could write to.
@@ -15,41 +16,25 @@ import { fsReason } from './files';
 /** What to run: a script file (as `python app.py`) or a module (as `python -m pkg.mod`). */
 export type RunTarget = { readonly script: string } | { readonly module: string };
 
-/** How to run it. These are not render options: they only exist when we start the program. */
-export interface RunOptions {
-  /** The Python to run: a command looked up on PATH, or a path. Default 'python3'. */
-  python: string;
-  /**
-   * Measure the CPU time of the Python process (`time.process_time`) instead of wall-clock
-   * time: time spent sleeping or waiting for I/O then counts for (almost) nothing. Default false.
-   */
-  cpu: boolean;
-  /**
-   * Run under the sampling profiler instead of cProfile: a sample of every thread's stack each
-   * `interval` seconds of CPU time, or of wall-clock time with `wall`; with `toggle`,
-   * collection starts paused and SIGUSR2 turns it on and off. The dump is then folded stacks.
-   * Default undefined (cProfile).
-   */
-  sample: { readonly interval: number; readonly wall: boolean; readonly toggle: boolean } | undefined;
-  /** Under cProfile, profile every thread (a root each), not only the main one. Default false. */
-  threads: boolean;
-  /** The program's arguments, its `sys.argv[1:]`. Default none. */
-  args: readonly string[];
+/**
+ * How to run it: the run options (see Options: python, cpu, threads, and the sampler's sample,
+ * interval in ms, wall, toggle), with the program's arguments, folder and environment.
+ */
+export interface RunSettings {
+  readonly python: string;
+  readonly cpu: boolean;
+  readonly threads: boolean;
+  readonly sample: boolean;
+  readonly interval: number;
+  readonly wall: boolean;
+  readonly toggle: boolean;
+  /** The program's arguments, its `sys.argv[1:]`. */
+  readonly args: readonly string[];
   /** Working directory of the program. Default: ours. */
-  cwd: string | undefined;
+  readonly cwd?: string;
   /** Environment of the program. Default: ours. */
-  env: NodeJS.ProcessEnv | undefined;
+  readonly env?: NodeJS.ProcessEnv;
 }
-
-export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
-  python: 'python3',
-  cpu: false,
-  sample: undefined,
-  threads: false,
-  args: [],
-  cwd: undefined,
-  env: undefined,
-});
 
 /**
  * The folder holding our Python package `flameprof_py` (what `flameprof --python-path`
@@ -75,9 +60,7 @@ export interface RunResult {
  * While the program runs, SIGINT is left to it (a terminal sends it to both of us) and SIGTERM
  * and SIGHUP are passed on, so that we live to render whatever profile it leaves.
  */
-export async function runPython(target: RunTarget, options: Partial<RunOptions> = {}): Promise<RunResult> {
-  const opts: RunOptions = { ...DEFAULT_RUN_OPTIONS };
-  for (const [k, v] of Object.entries(options)) if (v !== undefined) (opts as unknown as Record<string, unknown>)[k] = v;
+export async function runPython(target: RunTarget, opts: RunSettings): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flameprof-run-'));
   const dumpPath = join(dir, 'profile.prof');
   try {
@@ -95,11 +78,11 @@ export async function runPython(target: RunTarget, options: Partial<RunOptions> 
  * how to profile, where the dump goes and what to run. fd 3 is the pipe whose end tells the
  * driver that we are gone; it gives the program back the PYTHONPATH it had.
  */
-function driverArgs(target: RunTarget, opts: RunOptions, dumpPath: string): string[] {
+function driverArgs(target: RunTarget, opts: RunSettings, dumpPath: string): string[] {
   const args = ['-m', 'flameprof_py.run', '--out', dumpPath, '--watch-fd', '3'];
   if (opts.sample) {
-    args.push('--sample', opts.sample.wall ? 'wall' : 'cpu', '--interval', String(opts.sample.interval));
-    if (opts.sample.toggle) args.push('--toggle');
+    args.push('--sample', opts.wall ? 'wall' : 'cpu', '--interval', String(opts.interval / 1000));
+    if (opts.toggle) args.push('--toggle');
   } else {
     if (opts.cpu) args.push('--cpu');
     if (opts.threads) args.push('--threads');
@@ -112,13 +95,13 @@ function driverArgs(target: RunTarget, opts: RunOptions, dumpPath: string): stri
 }
 
 /** The program's environment, with our package first on PYTHONPATH for the driver (which takes it off again). */
-function driverEnv(opts: RunOptions): NodeJS.ProcessEnv {
+function driverEnv(opts: RunSettings): NodeJS.ProcessEnv {
   const env = { ...(opts.env ?? process.env) };
   env.PYTHONPATH = env.PYTHONPATH ? `${resolve(PYTHON_PATH)}${delimiter}${env.PYTHONPATH}` : resolve(PYTHON_PATH);
   return env;
 }
 
-function spawnAndWait(opts: RunOptions, argv: string[]): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
+function spawnAndWait(opts: RunSettings, argv: string[]): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     // fd 3: the pipe whose end tells the driver that we are gone.
     const child = spawn(opts.python, argv, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], cwd: opts.cwd, env: driverEnv(opts) });
@@ -161,16 +144,14 @@ export function runName(target: RunTarget): string {
   return (ext ? base.slice(0, -ext.length) : base) || 'script';
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = { svg: '.svg', log: '.log', speedscope: '.speedscope.json', html: '.html' };
-
 /**
  * Where a run's graph goes when -o is absent: `profiles/<name>-<YYYYmmdd-HHMMSS><ext>` under
  * `dir`, local time, with `-2`, `-3`... added if a run in the same second got there first.
+ * `ext` is the output format's (its renderer's extension).
  */
-export function defaultRunOutput(target: RunTarget, format: string, dir = 'profiles', now = new Date()): string {
+export function defaultRunOutput(target: RunTarget, ext: string, dir = 'profiles', now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  const ext = EXTENSIONS[format] ?? `.${format}`;
   const stem = join(dir, `${runName(target)}-${stamp}`);
   let path = stem + ext;
   for (let i = 2; existsSync(path); i++) path = `${stem}-${i}${ext}`;

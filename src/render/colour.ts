@@ -5,7 +5,14 @@
  * keep a hue of their own.
  */
 import type { FrameColor } from '../frames/frame-set';
-import type { ColorScheme } from '../options';
+
+/**
+ * The colour schemes (--colors): 'hot' (flameprof's), 'python' (by where the code lives: your
+ * code, the standard library, site-packages, built-ins, import machinery), 'aqua', 'blue',
+ * 'green', or 'colorblind' (safe for the common colour-vision deficiencies).
+ */
+export type ColorScheme = 'hot' | 'python' | 'aqua' | 'blue' | 'green' | 'colorblind';
+export const COLOR_SCHEMES: readonly ColorScheme[] = ['hot', 'python', 'aqua', 'blue', 'green', 'colorblind'];
 
 type RGB = readonly [number, number, number];
 type Palettes = Readonly<Record<FrameColor, readonly RGB[]>>;

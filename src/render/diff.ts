@@ -1,16 +1,11 @@
 /**
  * Differential outputs: colours and tooltips for the SVG's and the report's frames (red where
  * a frame grew, blue where it shrank, white where equal, saturation scaled by the largest
- * change, full for a frame only one side has), and the folded diff log that difffolded.pl
- * writes for our two logs.
+ * change, full for a frame only one side has), and the header's line that explains them.
  */
 import type { FrameDiff } from '../frames/diff';
-import type { FrameSet } from '../frames/frame-set';
-import type { FramePaint } from '../options';
 import { formatSix } from '../model/pynum';
-import { decodeChunks, utf8, type ChunkOptions } from './bytes';
-import { renderLog } from './log';
-
+import type { FramePaint } from './renderer';
 
 const signed = (v: number): string => (v > 0 ? `+${formatSix(v)}` : formatSix(v));
 
@@ -50,8 +45,15 @@ export function diffDetails(before: number, after: number, selfBefore: number, s
   );
 }
 
+/** The word for the unit in a diff's tooltips. */
+export function diffUnit(diff: FrameDiff, s: { readonly countName: string | undefined }): string {
+  return s.countName ?? (diff.frames.unit === 'seconds' ? 's' : 'samples');
+}
+
 /** The header's line for a differential graph. */
-export function diffLegend(diff: FrameDiff, estimated: boolean, normalized: boolean): string {
+export function diffLegend(diff: FrameDiff, normalized: boolean): string {
+  // A pstats dump's frames below the first level are the estimator's.
+  const estimated = diff.frames.unit === 'seconds' && !diff.frames.fromStacks;
   const side = diff.negate ? 'BEFORE' : 'AFTER';
   return (
     `widths: ${side}'s ${estimated ? 'estimated ' : ''}frames · colour: the change of a frame's own time, red: grew from BEFORE to AFTER, blue: shrank, white: equal` +
@@ -60,45 +62,3 @@ export function diffLegend(diff: FrameDiff, estimated: boolean, normalized: bool
   );
 }
 
-/**
- * `stack before after` for every stack of either log, as `difffolded.pl [-n] BEFORE AFTER`
- * prints them for our two logs (it prints them in no fixed order; these are sorted).
- */
-export function* renderDiffLog(before: FrameSet, after: FrameSet, logMult: number, normalize: boolean, chunks: ChunkOptions = {}): Generator<Uint8Array> {
-  const a = logCounts(before, logMult);
-  const b = logCounts(after, logMult);
-  const total = (m: Map<string, number>): number => [...m.values()].reduce((s, v) => s + v, 0);
-  const t1 = total(a);
-  const t2 = total(b);
-  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const limit = chunks.chunkSize ?? 1 << 18;
-  let out = '';
-  for (const k of keys) {
-    let c1 = a.get(k) ?? 0;
-    // difffolded.pl's -n: int(count * total2 / total1), truncated.
-    if (normalize && t1 !== t2) c1 = Math.trunc((c1 * t2) / t1);
-    out += `${k} ${perlNumber(c1)} ${perlNumber(b.get(k) ?? 0)}\n`;
-    if (out.length >= limit) {
-      yield utf8(out);
-      out = '';
-    }
-  }
-  yield utf8(out);
-}
-
-/** Our log of these frames, read back as stack -> count (a stack written twice adds up, as difffolded.pl adds). */
-function logCounts(frames: FrameSet, logMult: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of decodeChunks(renderLog(frames, logMult)).split('\n')) {
-    if (line === '') continue;
-    const at = line.lastIndexOf(' ');
-    const k = line.slice(0, at);
-    out.set(k, (out.get(k) ?? 0) + Number(line.slice(at + 1)));
-  }
-  return out;
-}
-
-/** A number as Perl prints it: integers whole, others with 15 significant digits. */
-function perlNumber(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) < 1e15 ? String(n) : String(Number(n.toPrecision(15)));
-}

@@ -7,17 +7,41 @@
  * script writes them only as text.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FlameprofError } from '../errors';
-import { columnsOf, type FrameColumns, FRAME_COLORS, type FrameSet } from '../frames/frame-set';
-import type { FrameDiff } from '../frames/diff';
-import type { ExactStats } from '../frames/exact';
-import type { ColorScheme, FramePaint, Sections } from '../options';
+import { diffFrames, type FrameDiff } from '../frames/diff';
+import { exactStats, type ExactStats } from '../frames/exact';
+import { FRAME_COLORS, type FrameColumns, type FrameSet, type Sections } from '../frames/frame-set';
+import { asset } from './assets';
 import { ByteWriter, type ChunkOptions } from './bytes';
-import { Colorizer } from './colour';
+import { Colorizer, type ColorScheme } from './colour';
+import { diffLegend, diffPaint, diffUnit } from './diff';
+import { checkSize, type DiffSides, type FramePaint, type Renderer, type RenderSettings } from './renderer';
 import { DATA_ID, type B64, type DiffData, type ReportData, type SectionData } from './report-data';
 import { escapeXml } from './xml';
+
+export const htmlRenderer = {
+  name: 'html',
+  describe: 'the interactive report: flame, icicle, table, sandwich, call graph',
+  extension: '.html',
+  flameOnly: false,
+  size: (frames: FrameSet): number => htmlSizeBound(frames),
+  render: (frames: FrameSet, s: RenderSettings, chunks: ChunkOptions) => renderHtml(frames, htmlOptions(s), chunks),
+  renderDiff: (sides: DiffSides, s: RenderSettings, chunks: ChunkOptions) => {
+    const diff = diffFrames(sides.before, sides.after, s);
+    checkSize(htmlRenderer, diff.frames, s.maxOutput);
+    const paint = diffPaint(diff, diffUnit(diff, s));
+    const scale = s.normalize && sides.before.total > 0 ? sides.after.total / sides.before.total : 1;
+    const side = (f: FrameSet) => ({ funcs: f.funcs, exact: exactStats(f.profile) });
+    const legend = diffLegend(diff, s.normalize);
+    return renderHtml(diff.frames, { ...htmlOptions(s), diff: { diff, paint, legend, before: side(sides.before), after: side(sides.after), scale } }, chunks);
+  },
+} as const satisfies Renderer;
+
+/** What the report takes from the settings. */
+function htmlOptions(s: RenderSettings): HtmlOptions {
+  const { title, subtitle, icicle, rowHeight, fontSize, colors, sections, countName } = s;
+  return { title, subtitle, icicle, rowHeight, fontSize, colors, sections, countName };
+}
 
 export interface HtmlOptions {
   readonly title: string;
@@ -49,13 +73,13 @@ export interface HtmlDiff {
 /** The report's Content-Security-Policy: its own script by hash, nothing from anywhere. */
 export function reportPolicy(): string {
   return (
-    `default-src 'none'; script-src 'sha256-${createHash('sha256').update(reportScript()).digest('base64')}'; ` +
+    `default-src 'none'; script-src 'sha256-${createHash('sha256').update(asset('report.js')).digest('base64')}'; ` +
     "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
   );
 }
 
 export function* renderHtml(frames: FrameSet, opts: HtmlOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
-  const script = reportScript();
+  const script = asset('report.js');
   const csp = reportPolicy();
   const w = new ByteWriter(chunks);
   w.text(
@@ -76,11 +100,11 @@ export function* renderHtml(frames: FrameSet, opts: HtmlOptions, chunks: ChunkOp
 
 /** An upper bound of the report's size in bytes, for --max-output. */
 export function htmlSizeBound(frames: FrameSet): number {
-  const { flame, inverted } = columnsOf(frames);
-  const exact = frames.exact;
+  const { flame, inverted } = frames;
+  const exact = exactStats(frames.profile);
   let text = 0;
   for (const f of frames.funcs) text += f.key.file.length + f.key.name.length;
-  const edges = exact === undefined ? 0 : exact.edges.caller.length;
+  const edges = exact.edges.caller.length;
   // base64 of 58 bytes a frame (33 more in a diff) and 40 an edge; JSON-escaped text at
   // most 6 bytes a code unit.
   return (1 << 20) + (flame.length + inverted.length) * 128 + edges * 56 + frames.funcs.length * 80 + text * 6;
@@ -103,10 +127,7 @@ function scriptSafe(json: string): string {
 }
 
 function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
-  const exact = frames.exact;
-  if (exact === undefined) {
-    throw new FlameprofError("the html report needs the profile's exact numbers: build the frames with buildFrames(profile, { format: 'html' })");
-  }
+  const exact = exactStats(frames.profile);
   const files: string[] = [];
   const fileIndex = new Map<string, number>();
   const funcFile = frames.funcs.map((f) => {
@@ -122,7 +143,7 @@ function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
   // Fill indices are one byte: palettes hold a few dozen fills, a diff 173 shades at most.
   const fills: string[] = [];
   const fillIndex = new Map<string, number>();
-  const { flame, inverted } = columnsOf(frames);
+  const { flame, inverted } = frames;
   const paint = opts.diff?.paint;
   const section = (c: FrameColumns): SectionData => {
     const fill = new Uint8Array(c.length);
@@ -230,19 +251,4 @@ function b64(a: Int32Array | Uint8Array | Float64Array, n = a.length): B64 {
   const bytes = Buffer.from(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT);
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new FlameprofError('the html report needs a little-endian machine');
   return bytes.toString('base64');
-}
-
-let script: string | undefined;
-
-/**
- * The page's script, bundled at build time (scripts/build.js) next to the CLI bundle: found
- * beside this file in dist/, one folder up (dist/render/), or in dist/ from the sources.
- */
-function reportScript(): string {
-  if (script !== undefined) return script;
-  const candidates = [join(__dirname, 'report.js'), join(__dirname, '..', 'report.js'), join(__dirname, '..', '..', 'dist', 'report.js')];
-  const found = candidates.find((p) => existsSync(p));
-  if (found === undefined) throw new FlameprofError("the html report's script (dist/report.js) is missing: run npm run build");
-  script = readFileSync(found, 'utf8');
-  return script;
 }

@@ -2,8 +2,8 @@
  * Geometry of frames in pixels, as flameprof 0.4 draws them (docs/how-it-works.md,
  * "Geometry and colour"). Renderers ask this module where a frame goes; nothing here writes output.
  */
-import { FrameColumns, columnsOf, type Frame, type FrameSet, type SectionColumns } from '../frames/frame-set';
-import type { Geometry } from '../options';
+import { FrameColumns, type Frame } from '../frames/frame-set';
+import type { Geometry } from './renderer';
 
 export interface SectionLayout {
   /** y of the section's top edge within the frame area. */
@@ -28,10 +28,11 @@ export interface Box {
   rawW: number;
 }
 
-export function layoutSections(frames: FrameSet, geo: Geometry, columns: SectionColumns = columnsOf(frames)): Layout {
+/** Where each section's rows go, for frames whose sections are these columns. */
+export function layoutSections(frames: { readonly flame: FrameColumns; readonly inverted: FrameColumns }, geo: Geometry): Layout {
   const h = geo.rowHeight;
-  const topMax = columns.flame.maxLevel;
-  const botMax = columns.inverted.maxLevel;
+  const topMax = frames.flame.maxLevel;
+  const botMax = frames.inverted.maxLevel;
   const topHeight = (topMax + 1) * h;
   // A blank row separates the sections, unless the flame section is empty.
   const botTop = topMax >= 0 ? topHeight + h : 0;

@@ -2,9 +2,20 @@
  * The folded log (`--format=log`): one line per flame frame, `label;label;... N`, which
  * flamegraph.pl and speedscope read. Byte-identical to flameprof 0.4's output.
  */
-import { columnsOf, type FrameSet } from '../frames/frame-set';
+import type { FrameSet } from '../frames/frame-set';
 import { formatInt, roundHalfEven } from '../model/pynum';
-import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
+import { DEFAULT_CHUNK_SIZE, decodeChunks, putAscii, putUint, utf8, type ChunkOptions } from './bytes';
+import { sizeBy, type DiffSides, type Renderer, type RenderSettings } from './renderer';
+
+export const logRenderer = {
+  name: 'log',
+  describe: "folded stacks, byte for byte flameprof 0.4's",
+  extension: '.log',
+  flameOnly: true,
+  size: sizeBy(true, logSize),
+  render: (frames: FrameSet, s: RenderSettings, chunks: ChunkOptions) => renderLog(frames, s.logMult, chunks),
+  renderDiff: (sides: DiffSides, s: RenderSettings, chunks: ChunkOptions) => renderDiffLog(sides.before, sides.after, s.logMult, s.normalize, chunks),
+} as const satisfies Renderer;
 
 /**
  * Yields the log as UTF-8 in chunks (big graphs are streamed); see `ChunkOptions`. Seconds
@@ -14,7 +25,7 @@ import { DEFAULT_CHUNK_SIZE, putAscii, putUint, utf8, type ChunkOptions } from '
 export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptions = {}): Generator<Uint8Array> {
   const samples = frames.unit === 'samples';
   const limit = Math.max(1, chunks.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  const flame = columnsOf(frames).flame;
+  const flame = frames.flame;
   // Labels encoded once per function, on first use.
   const labels: Array<Uint8Array | undefined> = [];
   // The trace of a frame is the labels of its ancestors: frames are in pre-order, so the
@@ -71,7 +82,7 @@ export function* renderLog(frames: FrameSet, logMult: number, chunks: ChunkOptio
  * whole path, so a deep graph's log grows with the square of its depth.
  */
 export function logSize(frames: FrameSet): number {
-  const flame = columnsOf(frames).flame;
+  const flame = frames.flame;
   const labelBytes = new Float64Array(frames.funcs.length).fill(-1);
   const ends = new Float64Array(flame.maxLevel + 2);
   let size = 0;
@@ -84,4 +95,47 @@ export function logSize(frames: FrameSet): number {
     size += ends[level] + 27;
   }
   return size;
+}
+
+/**
+ * `stack before after` for every stack of either log, as `difffolded.pl [-n] BEFORE AFTER`
+ * prints them for our two logs (it prints them in no fixed order; these are sorted).
+ */
+export function* renderDiffLog(before: FrameSet, after: FrameSet, logMult: number, normalize: boolean, chunks: ChunkOptions = {}): Generator<Uint8Array> {
+  const a = logCounts(before, logMult);
+  const b = logCounts(after, logMult);
+  const total = (m: Map<string, number>): number => [...m.values()].reduce((s, v) => s + v, 0);
+  const t1 = total(a);
+  const t2 = total(b);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const limit = chunks.chunkSize ?? 1 << 18;
+  let out = '';
+  for (const k of keys) {
+    let c1 = a.get(k) ?? 0;
+    // difffolded.pl's -n: int(count * total2 / total1), truncated.
+    if (normalize && t1 !== t2) c1 = Math.trunc((c1 * t2) / t1);
+    out += `${k} ${perlNumber(c1)} ${perlNumber(b.get(k) ?? 0)}\n`;
+    if (out.length >= limit) {
+      yield utf8(out);
+      out = '';
+    }
+  }
+  yield utf8(out);
+}
+
+/** Our log of these frames, read back as stack -> count (a stack written twice adds up, as difffolded.pl adds). */
+function logCounts(frames: FrameSet, logMult: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of decodeChunks(renderLog(frames, logMult)).split('\n')) {
+    if (line === '') continue;
+    const at = line.lastIndexOf(' ');
+    const k = line.slice(0, at);
+    out.set(k, (out.get(k) ?? 0) + Number(line.slice(at + 1)));
+  }
+  return out;
+}
+
+/** A number as Perl prints it: integers whole, others with 15 significant digits. */
+function perlNumber(n: number): string {
+  return Number.isInteger(n) && Math.abs(n) < 1e15 ? String(n) : String(Number(n.toPrecision(15)));
 }

@@ -4,7 +4,7 @@
  * contract between the writer (./html.ts) and the page's script (src/report/), which
  * imports its types and decoder.
  */
-import type { Sections } from '../options';
+import type { Sections } from '../frames/frame-set';
 
 /** A typed array's bytes, little-endian, as base64. */
 export type B64 = string;

@@ -12,7 +12,23 @@
  * Samples are written children first, then the parent's own weight, so that speedscope's
  * "Time Order" view puts children at the left of their parent, as our graph does.
  */
-import { columnsOf, type FrameColumns, type FrameSet } from '../frames/frame-set';
+import type { FrameColumns, FrameSet } from '../frames/frame-set';
+import { utf8 } from './bytes';
+import { sizeBy, type Renderer, type RenderSettings } from './renderer';
+
+export const speedscopeRenderer = {
+  name: 'speedscope',
+  describe: 'a speedscope file (https://www.speedscope.app)',
+  extension: '.speedscope.json',
+  flameOnly: true,
+  size: sizeBy(true, speedscopeSize),
+  render: (frames: FrameSet, s: RenderSettings) => encoded(renderSpeedscope(frames, { title: s.title })),
+} as const satisfies Renderer;
+
+/** Text chunks as UTF-8 (the file is built as JSON text). */
+function* encoded(text: Iterable<string>): Generator<Uint8Array> {
+  for (const s of text) yield utf8(s);
+}
 
 export interface SpeedscopeOptions {
   /** Name of the file and of its one profile (speedscope shows it in the title bar). */
@@ -22,7 +38,7 @@ export interface SpeedscopeOptions {
 export const SPEEDSCOPE_SCHEMA_URL = 'https://www.speedscope.app/file-format-schema.json';
 
 export function* renderSpeedscope(frames: FrameSet, opts: SpeedscopeOptions, chunkSize = 1 << 16): Generator<string> {
-  const flame = columnsOf(frames).flame;
+  const flame = frames.flame;
   // Only the functions that frames use, in first-use order.
   const index = new Map<number, number>();
   const shared: string[] = [];
@@ -96,7 +112,7 @@ function finite(x: number): number {
  * that lists its whole path.
  */
 export function speedscopeSize(frames: FrameSet): number {
-  const flame = columnsOf(frames).flame;
+  const flame = frames.flame;
   const { rest } = restWidths(flame);
   const index = String(frames.funcs.length).length + 1;
   let size = 1024;

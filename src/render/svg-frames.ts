@@ -4,7 +4,6 @@
  */
 import { FrameColumns, GUESSED, FRAME_COLORS, type Frame, type FrameSet } from '../frames/frame-set';
 import { formatPercent } from '../model/pynum';
-import type { SvgOptions } from '../options';
 import {
   ByteWriter,
   NUMBER_MAX,
@@ -21,6 +20,7 @@ import {
 } from './bytes';
 import { Colorizer } from './colour';
 import { columnBox, rowY, type Box, type Layout } from './layout';
+import type { SvgOptions } from './renderer';
 import { CELL_WIDTH, fitLabel, isWide } from './text';
 import { escapeXml } from './xml';
 
@@ -356,7 +356,7 @@ function nameLength(name: string): string {
  * The same writers as the SVG's `<title>`s (which escape the label and spell the dash as a
  * character reference), as text.
  */
-export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: FrameSet, unit: string): string {
+export function tooltip(f: Frame, section: 'flame' | 'inverted', frames: Pick<FrameSet, 'funcs' | 'total' | 'unit' | 'fromStacks'>, unit: string): string {
   const buf = new Uint8Array(FRAME_MAX);
   const dv = new DataView(buf.buffer);
   const flame = section === 'flame';

@@ -7,13 +7,15 @@
  * The header is built from escaped string templates; the frames, 100,000s at low
  * thresholds, are written as bytes (./svg-frames.ts) and yielded in chunks.
  */
-import { columnsOf, type FrameSet } from '../frames/frame-set';
-import type { SvgOptions } from '../options';
+import { diffFrames } from '../frames/diff';
+import type { FrameSet } from '../frames/frame-set';
+import { asset } from './assets';
 import { ByteWriter, utf8, type ChunkOptions } from './bytes';
+import { diffLegend, diffPaint, diffUnit } from './diff';
 import { layoutSections } from './layout';
+import { checkSize, sizeBy, type DiffSides, type Renderer, type RenderSettings, type SvgOptions } from './renderer';
 import { FrameWriter, primeFrames, primeNumbers } from './svg-frames';
 import { CELL_WIDTH, fitLabel } from './text';
-import { viewerScript } from './viewer';
 import { escapeXml } from './xml';
 
 /**
@@ -30,11 +32,30 @@ function headerRows(fontSize: number): { title: number; line: number; controls: 
   return { title: Math.ceil(fontSize * 2 + 8), line: Math.ceil(fontSize + 10), controls: Math.ceil(fontSize + 16) };
 }
 
+export const svgRenderer = {
+  name: 'svg',
+  describe: 'the flame graph, with zoom and search',
+  extension: '.svg',
+  flameOnly: false,
+  size: sizeBy(false, svgSize),
+  render: (frames: FrameSet, s: RenderSettings, chunks: ChunkOptions) => renderSvg(frames, svgOptions(s), chunks),
+  renderDiff: (sides: DiffSides, s: RenderSettings, chunks: ChunkOptions) => {
+    const diff = diffFrames(sides.before, sides.after, s);
+    checkSize(svgRenderer, diff.frames, s.maxOutput);
+    return renderSvg(diff.frames, { ...svgOptions(s), legend: diffLegend(diff, s.normalize), paint: diffPaint(diff, diffUnit(diff, s)) }, chunks);
+  },
+} as const satisfies Renderer;
+
+/** What the SVG writer takes from the settings. */
+function svgOptions(s: RenderSettings): SvgOptions {
+  const { width, rowHeight, fontSize, icicle, title, subtitle, fluid, js, countName, colors, notes } = s;
+  return { width, rowHeight, fontSize, icicle, title, subtitle, fluid, js, countName, colors, notes };
+}
+
 export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOptions = {}): Generator<Uint8Array> {
-  const columns = columnsOf(frames);
-  const layout = layoutSections(frames, opts, columns);
+  const layout = layoutSections(frames, opts);
   const header = headerHeight(opts.fontSize, opts.js, opts.subtitle !== undefined);
-  const empty = columns.flame.length === 0 && columns.inverted.length === 0;
+  const empty = frames.flame.length === 0 && frames.inverted.length === 0;
   const noteHeight = empty ? opts.rowHeight * 2 : 0;
   const height = header + layout.height + noteHeight;
   const unit = frames.unit === 'seconds' ? 's' : 'samples';
@@ -64,9 +85,9 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
   // The unit's word goes into tooltips as it is: a word the user gave is escaped first.
   const writer = new FrameWriter(frames, opts, layout, opts.countName === undefined ? unit : escapeXml(opts.countName));
   primeNumbers();
-  primeFrames(writer, columns.flame, columns.inverted);
+  primeFrames(writer, frames.flame, frames.inverted);
   for (const section of ['flame', 'inverted'] as const) {
-    const list = columns[section];
+    const list = frames[section];
     const flame = section === 'flame';
     w.text(`<g id="${section}" class="section">\n`);
     for (let i = 0; i < list.length; ) {
@@ -86,10 +107,9 @@ export function* renderSvg(frames: FrameSet, opts: SvgOptions, chunks: ChunkOpti
  * numbers, its escaped label and name.
  */
 export function svgSize(frames: FrameSet): number {
-  const columns = columnsOf(frames);
   const perFunc = new Float64Array(frames.funcs.length).fill(-1);
   let size = 64 * 1024;
-  for (const list of [columns.flame, columns.inverted]) {
+  for (const list of [frames.flame, frames.inverted]) {
     for (let i = 0; i < list.length; i++) {
       const func = list.func[i];
       if (perFunc[func] < 0) {
@@ -201,13 +221,14 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
 let scriptBytes: Uint8Array | undefined;
 
 /**
- * The viewer inside CDATA. Profile text never goes in here (the script reads frames from
- * the DOM), but the script's own text is split wherever it would close the section.
+ * The viewer (src/viewer/, built into dist/viewer.js) inside CDATA. Profile text never goes
+ * in here (the script reads frames from the DOM), but the script's own text is split
+ * wherever it would close the section.
  * The same for every graph: encoded once per process.
  */
 function scriptSvg(): Uint8Array {
   if (scriptBytes === undefined) {
-    const body = viewerScript().split(']]>').join(']]]]><![CDATA[>');
+    const body = asset('viewer.js').trimEnd().split(']]>').join(']]]]><![CDATA[>');
     scriptBytes = utf8(`<script type="application/ecmascript"><![CDATA[\n${body}\n]]></script>\n`);
   }
   return scriptBytes;

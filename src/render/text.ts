@@ -15,7 +15,7 @@ export function textCells(s: string): number {
   return cells;
 }
 
-/** East Asian wide characters take two monospace cells. Also sent to the browser (viewer.ts). */
+/** East Asian wide characters take two monospace cells. */
 export function isWide(c: number): boolean {
   return (
     c >= 0x1100 &&
@@ -36,10 +36,14 @@ export const CELL_WIDTH = 0.62;
 
 /**
  * The label as it fits in `avail` pixels: whole, cut with "..", or empty when not even
- * three cells fit.
+ * three cells fit. The SVG's viewer cuts again in the browser with the cell width it measures.
  */
 export function fitLabel(name: string, avail: number, fontSize: number): string {
-  const cells = Math.floor(avail / (fontSize * CELL_WIDTH));
+  return fitCells(name, Math.floor(avail / (fontSize * CELL_WIDTH)));
+}
+
+/** The label as it fits in `cells` monospace cells (see fitLabel). */
+export function fitCells(name: string, cells: number): string {
   if (cells < 3) return '';
   // No code unit takes more than two cells: a box this wide needs no counting.
   if (name.length * 2 <= cells) return name;

@@ -45,7 +45,7 @@ export class FlameView {
   private readonly zoom: Record<SectionName, Zoom | undefined> = { flame: undefined, inverted: undefined };
   private matches: Uint8Array | undefined;
   private hover: Hit | undefined;
-  private readonly frameSet: FrameSet;
+  private readonly frameSet: Pick<FrameSet, 'funcs' | 'total' | 'unit' | 'fromStacks'>;
   private readonly rowH: number;
   private readonly fontSize: number;
   private readonly pad: number;
@@ -70,11 +70,8 @@ export class FlameView {
     // tooltip() reads the labels, the total and the unit of a frame set.
     this.frameSet = {
       funcs: report.labels.map((label, i) => ({ key: { file: report.files[i], line: report.lines[i], name: report.names[i] }, label })),
-      flame: [],
-      inverted: [],
       total: report.total,
       unit: d.unit,
-      warnings: [],
       fromStacks: d.fromStacks,
     };
 

@@ -47,8 +47,3 @@ export function formatHash(s: State): string {
   if (s.min !== DEFAULT_STATE.min) p.set('min', String(s.min));
   return '#' + p.toString();
 }
-
-/** The SVG viewer's rule: case-insensitive unless the expression holds a capital. */
-export function searchRegex(pattern: string): RegExp {
-  return new RegExp(pattern, /[A-Z]/.test(pattern) ? '' : 'i');
-}

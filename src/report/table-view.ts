@@ -6,7 +6,7 @@
  * view exist in the page, so 100,000 functions scroll as easily as ten.
  */
 import type { Report } from './data';
-import { searchRegex } from './state';
+import { searchRegex } from '../render/search';
 
 const ROW_H = 22;
 

@@ -4,6 +4,8 @@
  * is escaped text; the one inline script is allowed by its hash (the CSP header says so).
  */
 import { createHash } from 'node:crypto';
+import { IMPORTERS } from '../import/registry';
+import { asset } from '../render/assets';
 import { escapeXml } from '../render/xml';
 import type { Summary } from './worker';
 
@@ -17,36 +19,10 @@ export interface ListingEntry {
   readonly error: string | undefined;
 }
 
-/** The listing page's script: the filter box, and the compare button's two choices. */
-const SCRIPT = `(function () {
-  var filter = document.getElementById('filter');
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tbody tr'));
-  var count = document.getElementById('count');
-  function apply() {
-    var re;
-    try { re = new RegExp(filter.value, /[A-Z]/.test(filter.value) ? '' : 'i'); filter.classList.remove('bad'); }
-    catch (e) { filter.classList.add('bad'); return; }
-    var shown = 0;
-    rows.forEach(function (r) { var ok = re.test(r.getAttribute('data-text')); r.hidden = !ok; if (ok) shown++; });
-    count.textContent = shown + ' of ' + rows.length;
-  }
-  filter.addEventListener('input', apply);
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('input.pick'));
-  var compare = document.getElementById('compare');
-  function picks() { return boxes.filter(function (b) { return b.checked; }); }
-  boxes.forEach(function (b) { b.addEventListener('change', function () { compare.disabled = picks().length !== 2; }); });
-  compare.addEventListener('click', function () {
-    var p = picks();
-    if (p.length !== 2) return;
-    // The older one is BEFORE.
-    var a = p[0], b = p[1];
-    if (Number(a.getAttribute('data-mtime')) > Number(b.getAttribute('data-mtime'))) { var t = a; a = b; b = t; }
-    location.href = 'diff?before=' + encodeURIComponent(a.value) + '&after=' + encodeURIComponent(b.value);
-  });
-  apply();
-})();`;
-
-export const LISTING_SCRIPT_HASH = `sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`;
+/** The listing's script (./listing-page.ts, built into dist/listing.js), allowed by its hash. */
+export function listingScriptHash(): string {
+  return `sha256-${createHash('sha256').update(asset('listing.js')).digest('base64')}`;
+}
 
 const STYLE = `body { font: 13px system-ui, sans-serif; margin: 16px; color: #111; }
 h1 { font-size: 18px; margin: 0 0 8px; overflow-wrap: anywhere; }
@@ -89,8 +65,8 @@ export function listingPage(dir: string, entries: readonly ListingEntry[], pendi
     '<table>\n<thead><tr><th></th><th>profile</th><th>modified (UTC)</th><th>kind</th><th>size</th><th>total</th><th>top function by own time</th></tr></thead>\n<tbody>\n' +
     rows.join('\n') +
     '\n</tbody>\n</table>\n' +
-    (entries.length === 0 ? '<p class="muted">No profiles here yet (.prof, .pstats, .folded, .flame, .plop, .log, .txt, or gzip of them).</p>\n' : '') +
-    `<script>${SCRIPT}</script>\n</body>\n</html>\n`
+    (entries.length === 0 ? `<p class="muted">No profiles here yet (${IMPORTERS.flatMap((i) => i.extensions).join(', ')}, or gzip of them).</p>\n` : '') +
+    `<script>${asset('listing.js')}</script>\n</body>\n</html>\n`
   );
 }
 

@@ -10,8 +10,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FlameprofError } from '../errors';
+import { PROFILE_FILE } from '../import/registry';
 import { reportPolicy } from '../render/html';
-import { errorPage, listingPage, LISTING_SCRIPT_HASH, type ListingEntry } from './listing';
+import { errorPage, listingPage, listingScriptHash, type ListingEntry } from './listing';
 import type { ServeReply, ServeRequest, Summary } from './worker';
 
 export interface ServeOptions {
@@ -30,8 +31,6 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-/** File names that are listed (case-insensitive, `.gz` of them too); other files are left alone. */
-const PROFILE_NAME = /\.(prof|pstats|profile|cprof|folded|flame|stacks|plop|log|txt)(\.gz)?$/i;
 const CACHE_REPORTS = 8;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -65,7 +64,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-    if (path === '/') return send(res, 200, await listing(), LISTING_SCRIPT_HASH);
+    if (path === '/') return send(res, 200, await listing(), listingScriptHash());
     if (path.startsWith('/view/')) {
       const file = safePath(path.slice('/view/'.length), true);
       if (typeof file === 'number') return refuse(res, file);
@@ -224,7 +223,7 @@ function walk(root: string): Array<{ full: string; name: string; stat: Stats }> 
       }
       if (stat.isDirectory()) {
         if (!n.startsWith('.') && n !== 'node_modules') visit(full, depth + 1);
-      } else if (stat.isFile() && PROFILE_NAME.test(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
+      } else if (stat.isFile() && PROFILE_FILE.test(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
     }
   };
   visit(root, 0);

@@ -7,12 +7,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { FlameprofError, InputError } from '../errors';
 import { exactStats } from '../frames/exact';
-import { detectFormat } from '../import/detect';
-import { readProfile } from '../import/read';
-import { funcLabel, type Profile } from '../model/profile';
-import { buildFrames, renderDiff, renderToString } from '../pipeline';
-import { decodeChunks } from '../render/bytes';
+import { detectFormat, gunzipped, type ImporterName } from '../import/registry';
 import { fsReason } from '../io/files';
+import { funcKey, funcLabel, type Profile } from '../model/profile';
+import { buildFrames, diffProfiles, readProfile, renderToString } from '../pipeline';
 
 /** What the server asks for: a listing's summary, a report, or the diff of two profiles (paths checked by the server). */
 export type ServeRequest =
@@ -23,7 +21,8 @@ export type ServeRequest =
 export type ServeJob = ServeRequest & { readonly id: number };
 
 export interface Summary {
-  readonly kind: 'pstats' | 'folded' | 'plop';
+  /** The importer that read it. */
+  readonly kind: ImporterName;
   /** Seconds (pstats: the sum of own times) or samples. */
   readonly total: number;
   readonly unit: 'seconds' | 'samples';
@@ -66,9 +65,7 @@ export function readStable(path: string, name: string): Buffer {
 function load(path: string, name: string): { profile: Profile; kind: Summary['kind'] } {
   const bytes = readStable(path, name);
   const profile = readProfile(bytes, name);
-  const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const kind = profile.kind === 'callgraph' ? 'pstats' : gz ? 'folded' : (detectFormat(bytes) as Summary['kind']);
-  return { profile, kind };
+  return { profile, kind: detectFormat(gunzipped(bytes)) };
 }
 
 function summarize(path: string, name: string): Summary {
@@ -80,12 +77,11 @@ function summarize(path: string, name: string): Summary {
     total += exact.tt[i];
     if (top < 0 || exact.tt[i] > exact.tt[top]) top = i;
   }
-  const keys = profile.kind === 'callgraph' ? profile.functions.map((f) => f.key) : profile.funcs;
   return {
     kind,
     total,
     unit: profile.kind === 'callgraph' ? 'seconds' : 'samples',
-    top: top < 0 ? '' : funcLabel(keys[top]),
+    top: top < 0 ? '' : funcLabel(profile.kind === 'callgraph' ? funcKey(profile, top) : profile.funcs[top]),
     topOwn: top < 0 ? 0 : exact.tt[top],
   };
 }
@@ -93,21 +89,13 @@ function summarize(path: string, name: string): Summary {
 export function handle(job: ServeJob): ServeReply {
   try {
     if (job.op === 'summary') return { id: job.id, ok: true, summary: summarize(job.path, job.name) };
+    // Titled by the path under the served folder, which the listing shows.
     if (job.op === 'report') {
-      const { profile } = load(job.path, job.name);
-      const frames = buildFrames(profile, { format: 'html' });
-      return { id: job.id, ok: true, html: encoder.encode(renderToString(frames, { format: 'html' }, job.name)) };
+      const frames = buildFrames(load(job.path, job.name).profile);
+      return { id: job.id, ok: true, html: encoder.encode(renderToString(frames, { format: 'html', title: job.name })) };
     }
-    const side = (s: { path: string; name: string }) => {
-      const { profile } = load(s.path, s.name);
-      return { profile, frames: buildFrames(profile, { format: 'html' }) };
-    };
-    const before = side(job.before);
-    const after = side(job.after);
-    if (before.profile.kind !== after.profile.kind) {
-      throw new InputError(`${job.after.name}: is not of ${job.before.name}'s kind: both sides of a diff must be pstats dumps, or both sampled stacks`);
-    }
-    const html = decodeChunks(renderDiff(before.frames, after.frames, { format: 'html' }, `${job.before.name} -> ${job.after.name}`));
+    const diff = diffProfiles(load(job.before.path, job.before.name).profile, load(job.after.path, job.after.name).profile);
+    const html = renderToString(diff, { format: 'html', title: `${job.before.name} -> ${job.after.name}` });
     return { id: job.id, ok: true, html: encoder.encode(html) };
   } catch (err) {
     // Bad input is the user's to read; anything else is a bug, reported the same way here.

@@ -12,10 +12,12 @@ import { encodePstats } from '../helpers/encode-marshal';
 import { FlameprofError } from '../../src/errors';
 import { estimateFrames } from '../../src/frames/estimate';
 import { buildFrames, render, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { Frame, FrameSet } from '../../src/frames/frame-set';
 import { readPstats } from '../../src/import/pstats';
-import { compareCodePoints, compareFuncKeys, type CallGraphProfile, type FunctionStats, type Timing } from '../../src/model/profile';
+import { compareCodePoints, compareFuncKeys } from '../../src/model/keys';
+import { callGraphFromObjects, callGraphObjects, type FunctionStats, type Timing } from '../../src/model/objects';
+import type { CallGraphProfile } from '../../src/model/profile';
 import { roundHalfEven } from '../../src/model/pynum';
 import { readOurSvg } from '../helpers/svg-frames';
 
@@ -48,7 +50,7 @@ function profile(fns: FnSpec[]): CallGraphProfile {
         : { caller, timing: { cc: e.n ?? 1, nc: e.n ?? 1, tt: e.tt, ct: e.ct }, estimated: false };
     }),
   }));
-  return { kind: 'callgraph', functions, pythonVersion: 3 };
+  return callGraphFromObjects(functions);
 }
 
 /** What a frame is, in words: `level name@x+w`, for readable expectations. */
@@ -65,7 +67,7 @@ function log(fs: FrameSet, logMult = 1000000): string {
 
 /** Every number a frame carries is finite (no NaN from a division by zero). */
 function expectFinite(fs: FrameSet): void {
-  for (const f of [...fs.flame, ...fs.inverted]) {
+  for (const f of [...fs.flame.toArray(), ...fs.inverted.toArray()]) {
     for (const v of [f.x, f.w, f.cc, f.nc, f.tt, f.ct, f.self]) expect(Number.isFinite(v)).toBe(true);
   }
 }
@@ -81,9 +83,9 @@ describe('empty.prof: only the profiler\'s own disable, so no candidate root', (
   test('total is the sum of own times and the one function fills the graph', () => {
     expect(fs.total).toBe(7.210000000000001e-7);
     expect(fs.warnings).toEqual([]);
-    expect(describeFrames(fs, fs.flame)).toEqual([{ level: 0, name: NAME, x: 0, w: 7.210000000000001e-7, color: 'normal' }]);
+    expect(describeFrames(fs, fs.flame.toArray())).toEqual([{ level: 0, name: NAME, x: 0, w: 7.210000000000001e-7, color: 'normal' }]);
     // It calls nothing, so the inverted section draws it in the callee-less palette.
-    expect(describeFrames(fs, fs.inverted)).toEqual([{ level: 0, name: NAME, x: 0, w: 7.210000000000001e-7, color: 'calleeless' }]);
+    expect(describeFrames(fs, fs.inverted.toArray())).toEqual([{ level: 0, name: NAME, x: 0, w: 7.210000000000001e-7, color: 'calleeless' }]);
   });
 
   test('renders: an SVG with both frames full width, and a one-line log', () => {
@@ -107,13 +109,13 @@ describe('a profile that holds no time', () => {
     ['own times adding up to 0', zero],
     ['an empty dict {} (as Python writes it)', readPstats(Buffer.from('{0', 'latin1'))],
     ['an empty dict {} (flagged for reference)', readPstats(Uint8Array.from([0xfb, 0x30]))],
-    ['an empty dict {} from our encoder', readPstats(encodePstats({ kind: 'callgraph', functions: [], pythonVersion: 3 }))],
+    ['an empty dict {} from our encoder', readPstats(encodePstats(callGraphFromObjects([])))],
   ])('%s: a warning, an SVG that says so, an empty log', (_what, p) => {
     const fs = buildFrames(p);
     expect(fs.warnings).toHaveLength(1);
     expect(fs.warnings[0]).toMatch(/no time/);
-    expect(fs.flame).toEqual([]);
-    expect(fs.inverted).toEqual([]);
+    expect(fs.flame.toArray()).toEqual([]);
+    expect(fs.inverted.toArray()).toEqual([]);
     const text = renderToString(fs, { format: 'svg' });
     const svg = readOurSvg(text);
     expect(svg.frames).toEqual([]);
@@ -138,8 +140,8 @@ describe('pyprofile.prof: the pure-Python profile module (callers hold call coun
   const TOTAL = 0.04987732299999973;
 
   test('every edge is a call count', () => {
-    expect(p.functions.every((f) => f.callers.every((e) => e.estimated))).toBe(true);
-    expect(p.functions.filter((f) => f.callers.length === 0).map((f) => f.key.name)).toEqual(['profiler']);
+    expect(callGraphObjects(p).every((f) => f.callers.every((e) => e.estimated))).toBe(true);
+    expect(callGraphObjects(p).filter((f) => f.callers.length === 0).map((f) => f.key.name)).toEqual(['profiler']);
   });
 
   test('the total comes from the extra root, with the roots warning', () => {
@@ -149,7 +151,7 @@ describe('pyprofile.prof: the pure-Python profile module (callers hold call coun
   });
 
   test('the first frames, worked out by hand', () => {
-    const [alpha, exec] = fs.flame;
+    const [alpha, exec] = fs.flame.toArray();
     expect(describeFrames(fs, [alpha])).toEqual([{ level: 0, name: 'alpha(3000); gamma()', x: 0, w: TOTAL, color: 'normal' }]);
     // Children of alpha are guessed (their edges are call counts); the time left after
     // alpha's own is shared among them in proportion to their ct.
@@ -160,13 +162,13 @@ describe('pyprofile.prof: the pure-Python profile module (callers hold call coun
     expect(exec.color).toBe('guessed');
     expect(exec.w).toBeCloseTo(0.04975881699999974 * factor, 15);
     expect(exec.tt).toBeCloseTo(4.6438999999995345e-5 * factor, 15);
-    const setprofile = fs.flame.find((f) => fs.funcs[f.func].key.name === 'setprofile')!;
+    const setprofile = fs.flame.toArray().find((f) => fs.funcs[f.func].key.name === 'setprofile')!;
     expect(setprofile.level).toBe(1);
     expect(setprofile.color).toBe('guessed');
     expect(setprofile.x).toBeCloseTo(exec.w, 15);
     expect(setprofile.w).toBeCloseTo(9.614199999999351e-5 * factor, 15);
     // Only the first guessed frame on a path is green; below it the colour is normal.
-    const below = fs.flame.filter((f) => f.level >= 2);
+    const below = fs.flame.toArray().filter((f) => f.level >= 2);
     expect(below.length).toBeGreaterThan(0);
     expect(below.every((f) => f.color === 'normal')).toBe(true);
   });
@@ -201,7 +203,7 @@ test('profile-module edges share the callee\'s times by call count', () => {
   );
   const fs = buildFrames(p);
   expect(fs.warnings).toEqual([]);
-  const got = describeFrames(fs, fs.flame).map((f) => ({ ...f, x: +f.x.toFixed(12), w: +f.w.toFixed(12) }));
+  const got = describeFrames(fs, fs.flame.toArray()).map((f) => ({ ...f, x: +f.x.toFixed(12), w: +f.w.toFixed(12) }));
   expect(got).toEqual([
     { level: 0, name: 'main', x: 0, w: 0.7, color: 'normal' },
     { level: 1, name: 'A', x: 0, w: 0.2, color: 'guessed' },
@@ -210,7 +212,7 @@ test('profile-module edges share the callee\'s times by call count', () => {
     { level: 2, name: 'C', x: 0.2, w: 0.3, color: 'normal' },
   ]);
   // The call counts on the edges are the dump's: 1 from A, 3 from B.
-  expect(fs.flame.filter((f) => fs.funcs[f.func].key.name === 'C').map((f) => f.nc)).toEqual([1, 3]);
+  expect(fs.flame.toArray().filter((f) => fs.funcs[f.func].key.name === 'C').map((f) => f.nc)).toEqual([1, 3]);
   expect(log(fs)).toBe(
     'app.py:1:main 100000\n' +
       'app.py:1:main;app.py:2:A 100000\n' +
@@ -219,7 +221,7 @@ test('profile-module edges share the callee\'s times by call count', () => {
       'app.py:1:main;app.py:3:B;app.py:4:C 300000\n',
   );
   // Inverted: C's own 0.4 s, through A (1 call of 4) and B (3 of 4).
-  const inv = describeFrames(fs, fs.inverted).map((f) => ({ ...f, x: +f.x.toFixed(12), w: +f.w.toFixed(12) }));
+  const inv = describeFrames(fs, fs.inverted.toArray()).map((f) => ({ ...f, x: +f.x.toFixed(12), w: +f.w.toFixed(12) }));
   const c = inv.findIndex((f) => f.level === 0 && f.name === 'C');
   expect(inv.slice(c, c + 5)).toEqual([
     { level: 0, name: 'C', x: 0.3, w: 0.4, color: 'calleeless' },
@@ -240,7 +242,7 @@ test('callers whose edges add up to 0 get no width in the inverted section (the 
     const fs = buildFrames(p, { threshold });
     expectFinite(fs);
     expect(fs.total).toBe(1);
-    expect(describeFrames(fs, fs.inverted)).toEqual([
+    expect(describeFrames(fs, fs.inverted.toArray())).toEqual([
       { level: 0, name: 'main', x: 0, w: 0.5, color: 'normal' },
       { level: 0, name: 'work', x: 0.5, w: 0.5, color: 'calleeless' },
     ]);
@@ -316,7 +318,7 @@ function chain(n: number): CallGraphProfile {
       callers: i === 0 ? [] : [{ caller: i - 1, timing: t, estimated: false }],
     });
   }
-  return { kind: 'callgraph', functions, pythonVersion: 3 };
+  return callGraphFromObjects(functions);
 }
 
 describe('a call chain 50,000 deep', () => {
@@ -325,12 +327,12 @@ describe('a call chain 50,000 deep', () => {
 
   test('estimates without overflowing the stack: one frame per level in both sections', () => {
     expect(fs.total).toBe(1);
-    expect(fs.flame).toHaveLength(N);
-    expect(fs.inverted).toHaveLength(N);
-    expect(fs.flame[N - 1]).toMatchObject({ level: N - 1, x: 0, w: 1, self: 1 });
+    expect(fs.flame.toArray()).toHaveLength(N);
+    expect(fs.inverted.toArray()).toHaveLength(N);
+    expect(fs.flame.toArray()[N - 1]).toMatchObject({ level: N - 1, x: 0, w: 1, self: 1 });
     // Inverted: the leaf (the only own time), then its callers up to f0.
-    expect(fs.inverted[0].func).toBe(N - 1);
-    expect(fs.inverted[N - 1]).toMatchObject({ level: N - 1, func: 0, w: 1 });
+    expect(fs.inverted.toArray()[0].func).toBe(N - 1);
+    expect(fs.inverted.toArray()[N - 1]).toMatchObject({ level: N - 1, func: 0, w: 1 });
   });
 
   test('renders the SVG', () => {
@@ -388,7 +390,7 @@ function diamonds(layers: number): CallGraphProfile {
       });
     }
   }
-  return { kind: 'callgraph', functions, pythonVersion: 3 };
+  return callGraphFromObjects(functions);
 }
 
 describe('the frame budget', () => {
@@ -498,8 +500,8 @@ describe('string order by code point, as Python compares str', () => {
       ...names.map((name) => ({ name, file: 'm.py', tt: 1, ct: 1, callers: [['main', { tt: 1, ct: 1 }]] as FnSpec['callers'] })),
     ]);
     // Give every child the same line so that only the names decide.
-    const same = { ...p, functions: p.functions.map((f, i) => (i === 0 ? f : { ...f, key: { ...f.key, line: 7 } })) };
+    const same = callGraphFromObjects(callGraphObjects(p).map((f, i) => (i === 0 ? f : { ...f, key: { ...f.key, line: 7 } })));
     const fs = buildFrames(same);
-    expect(fs.flame.slice(1).map((f) => fs.funcs[f.func].key.name)).toEqual(['xA', 'x\ue000', 'x\uff5e', 'x\u{1f600}']);
+    expect(fs.flame.toArray().slice(1).map((f) => fs.funcs[f.func].key.name)).toEqual(['xA', 'x\ue000', 'x\uff5e', 'x\u{1f600}']);
   });
 });

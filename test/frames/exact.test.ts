@@ -1,19 +1,25 @@
 /**
- * The exact numbers beside the frames: a pstats dump's own, and counts from whole stacks
+ * The exact numbers the report draws: a pstats dump's own columns, and counts from whole stacks
  * worked out by hand for a small sampled profile.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exactStats } from '../../src/frames/exact';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
+import { callGraphObjects } from '../../src/model/objects';
 import type { CallGraphProfile, SampledProfile } from '../../src/model/profile';
 
 test('a pstats dump: every function and edge as the dump holds them', () => {
   const path = join(__dirname, '..', 'fixtures', 'textproc.prof');
   const p = readProfile(readFileSync(path), path) as CallGraphProfile;
   const x = exactStats(p);
-  p.functions.forEach((f, i) => expect([x.cc[i], x.nc[i], x.tt[i], x.ct[i]]).toEqual([f.stat.cc, f.stat.nc, f.stat.tt, f.stat.ct]));
-  const edges = p.functions.flatMap((f, callee) => f.callers.map((c) => [c.caller, callee, c.timing.cc, c.timing.nc, c.timing.tt, c.timing.ct]));
+  // The call graph's own columns, not copies of them.
+  expect([x.cc, x.nc, x.tt, x.ct, x.edges.caller, x.edges.tt]).toEqual([p.cc, p.nc, p.tt, p.ct, p.caller, p.ett]);
+  expect(x.tt).toBe(p.tt);
+  expect(exactStats(p)).toBe(x);
+  const functions = callGraphObjects(p);
+  functions.forEach((f, i) => expect([x.cc[i], x.nc[i], x.tt[i], x.ct[i]]).toEqual([f.stat.cc, f.stat.nc, f.stat.tt, f.stat.ct]));
+  const edges = functions.flatMap((f, callee) => f.callers.map((c) => [c.caller, callee, c.timing.cc, c.timing.nc, c.timing.tt, c.timing.ct]));
   const e = x.edges;
   expect(Array.from(e.caller, (_, k) => [e.caller[k], e.callee[k], e.cc[k], e.nc[k], e.tt[k], e.ct[k]])).toEqual(edges);
 });

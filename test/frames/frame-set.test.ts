@@ -1,11 +1,11 @@
 /**
- * Frames as columns (src/frames.ts): what the builders fill and the renderers read, and the
- * `Frame[]` view that the public FrameSet still offers.
+ * Frames as columns (src/frames/frame-set.ts): what the builders fill and the renderers read,
+ * and the frames as objects (toArray, FrameColumns.from), for tests and library users.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFrames, renderToString } from '../../src/pipeline';
-import { FRAME_COLORS, FrameColumns, columnsOf, type Frame, type FrameSet } from '../../src/frames/frame-set';
+import { FRAME_COLORS, FrameColumns, type Frame, type FrameSet } from '../../src/frames/frame-set';
 import { readPstats } from '../../src/import/pstats';
 
 const frame = (i: number): Frame => ({
@@ -45,36 +45,25 @@ test('columns know their deepest level as frames are added (the layout reads it)
   expect(fromObjects.maxLevel).toBe(7);
   // And for every fixture's sections, the deepest level of the frames themselves.
   const fs = buildFrames(readPstats(readFileSync(join(__dirname, '..', 'fixtures', 'sample-py3.prof'))), { threshold: 0.1 });
-  for (const section of [columnsOf(fs).flame, columnsOf(fs).inverted]) {
+  for (const section of [fs.flame, fs.inverted]) {
     expect(section.maxLevel).toBe(Math.max(-1, ...section.level.subarray(0, section.length)));
     expect(section.maxLevel).toBeGreaterThan(0);
   }
 });
 
-test("a builder's frame set: columns for the renderers, the same frames as objects on demand", () => {
+test("a builder's frame set is columns; a set made by hand from the same frames as objects renders to the same bytes", () => {
   const profile = readPstats(readFileSync(join(__dirname, '..', 'fixtures', 'sample-py3.prof')));
   const fs = buildFrames(profile, { threshold: 0.1 });
-  expect(fs.columns).toBeDefined();
-  const cols = columnsOf(fs);
-  expect(cols).toBe(fs.columns);
-  expect(fs.flame.length).toBe(cols.flame.length);
+  expect(fs.flame).toBeInstanceOf(FrameColumns);
   expect(fs.flame.length).toBeGreaterThan(10);
-  expect(fs.flame).toEqual(cols.flame.toArray());
-  expect(fs.inverted).toEqual(cols.inverted.toArray());
-  // Asked twice, the same array.
-  expect(fs.flame).toBe(fs.flame);
-
-  // A hand-made set of the same frames renders to the same bytes.
+  expect(fs.profile).toBe(profile);
   const handMade: FrameSet = {
-    funcs: fs.funcs,
-    flame: fs.flame,
-    inverted: fs.inverted,
-    total: fs.total,
-    unit: fs.unit,
-    warnings: fs.warnings,
+    ...fs,
+    flame: FrameColumns.from(fs.flame.toArray()),
+    inverted: FrameColumns.from(fs.inverted.toArray()),
   };
-  expect(handMade.columns).toBeUndefined();
-  for (const format of ['svg', 'log'] as const) {
+  expect(handMade.flame.toArray()).toEqual(fs.flame.toArray());
+  for (const format of ['svg', 'log', 'html', 'speedscope'] as const) {
     expect(renderToString(handMade, { format, threshold: 0.1 })).toBe(renderToString(fs, { format, threshold: 0.1 }));
   }
 });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import { shortPath } from '../../src/frames/paths';
 import { buildFrames, renderToString } from '../../src/pipeline';
 import { readOurSvg } from '../helpers/svg-frames';

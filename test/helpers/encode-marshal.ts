@@ -1,8 +1,9 @@
 /**
- * A marshal *encoder*, the inverse of `decode/marshal.ts` for the values pstats dumps hold.
+ * A marshal *encoder*, the inverse of `src/import/marshal.ts` for the values pstats dumps hold.
  * The product never writes dumps; tests and the benchmark's synthetic-profile generator do,
  * and writing real marshal bytes keeps them honest about what Python produces.
  */
+import { callGraphObjects } from '../../src/model/objects';
 import type { CallGraphProfile } from '../../src/model/profile';
 
 export type Dialect = 2 | 3;
@@ -11,7 +12,7 @@ export type Dialect = 2 | 3;
 export function encodePstats(profile: CallGraphProfile, dialect: Dialect = 3): Uint8Array {
   const w = new Writer(dialect);
   w.byte(dialect === 3 ? 0x7b | 0x80 : 0x7b); // '{', flagged for reference in Python 3.4+ style
-  const fs = profile.functions;
+  const fs = callGraphObjects(profile);
   for (const f of fs) {
     w.key(f.key.file, f.key.line, f.key.name);
     w.tupleHeader(5);

@@ -2,7 +2,8 @@
  * Profiles whose file and function names are hostile: markup, script, XML terminators,
  * control characters and any Unicode. Shared by the SVG's and the HTML report's tests.
  */
-import type { CallGraphProfile, FuncKey, FunctionStats } from '../../src/model/profile';
+import { callGraphFromObjects, type FunctionStats } from '../../src/model/objects';
+import type { CallGraphProfile, FuncKey } from '../../src/model/profile';
 
 export const HOSTILE_NAMES = [
   '</script><script>alert(1)</script>',
@@ -42,5 +43,5 @@ export function hostileProfile(names: readonly string[] = HOSTILE_NAMES): CallGr
       ? { key, stat: { cc: 1, nc: 1, tt: 0, ct: n }, callers: i === 0 ? [] : call(0, n) }
       : { key, stat: { cc: 1, nc: 1, tt: 1, ct: 1 }, callers: call(1, 1) },
   );
-  return { kind: 'callgraph', functions, pythonVersion: 3 };
+  return callGraphFromObjects(functions);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError, InputError } from '../../src/errors';
 import { buildFrames, loadProfiles, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import { mergeProfiles } from '../../src/import/merge';
 import type { FrameSet } from '../../src/frames/frame-set';
 import { PALETTES } from '../../src/render/colour';
@@ -27,7 +27,7 @@ const expected = JSON.parse(readFileSync(join(SAMPLED, 'expected.json'), 'utf8')
 };
 
 const framesOf = (text: string, opts: Partial<Options> = {}): FrameSet => buildFrames(readProfile(Buffer.from(text), 'in.txt', opts), opts);
-const labels = (fs: FrameSet): string[] => fs.flame.map((f) => fs.funcs[f.func].label);
+const labels = (fs: FrameSet): string[] => fs.flame.toArray().map((f) => fs.funcs[f.func].label);
 
 describe('frame names', () => {
   const cases: Array<[string, { file: string; line: number; name: string }]> = [
@@ -71,7 +71,7 @@ describe('reading lines', () => {
     ]);
     const fs = buildFrames(p, { threshold: 0 });
     expect(fs.total).toBe(9.5);
-    expect(fs.flame.map((f) => [f.level, fs.funcs[f.func].label, f.x, f.w])).toEqual([
+    expect(fs.flame.toArray().map((f) => [f.level, fs.funcs[f.func].label, f.x, f.w])).toEqual([
       [0, 'a', 0, 9.5],
       [1, 'b', 0, 7],
       [1, 'c', 7, 2.5],
@@ -109,7 +109,7 @@ describe('reading lines', () => {
     const a = readProfile(Buffer.from('m;f 3\n'), 'a');
     const b = readProfile(Buffer.from('m;g 2\nm;f 1\n'), 'b');
     const fs = buildFrames(mergeProfiles([a, b]), { threshold: 0 });
-    expect(fs.flame.map((f) => [fs.funcs[f.func].label, f.w])).toEqual([
+    expect(fs.flame.toArray().map((f) => [fs.funcs[f.func].label, f.w])).toEqual([
       ['m', 6],
       ['f', 4],
       ['g', 2],
@@ -120,7 +120,7 @@ describe('reading lines', () => {
 
   it('inverted section: own samples by caller, callee-less functions at level 0 marked', () => {
     const fs = framesOf('m;f;g 3\nm;g 1\nm;f 2\n', { threshold: 0 });
-    expect(fs.inverted.map((f) => [f.level, fs.funcs[f.func].label, f.x, f.w, f.color])).toEqual([
+    expect(fs.inverted.toArray().map((f) => [f.level, fs.funcs[f.func].label, f.x, f.w, f.color])).toEqual([
       [0, 'f', 0, 2, 'normal'],
       [1, 'm', 0, 2, 'caller'],
       [0, 'g', 2, 4, 'calleeless'],
@@ -161,7 +161,7 @@ describe('reading lines', () => {
     const fs = framesOf(lines.join('\n'), { threshold: 0 });
     const path: string[] = [];
     const got = new Map<string, number>();
-    for (const f of fs.flame) {
+    for (const f of fs.flame.toArray()) {
       path.length = f.level;
       path.push(fs.funcs[f.func].label);
       got.set(path.join(';'), f.w);
@@ -190,7 +190,7 @@ describe('empty input', () => {
     ['zero counts only', 'a;b 0\nc 0\n'],
   ])('%s renders a valid, empty graph with a note', (_what, text) => {
     const fs = framesOf(text);
-    expect(fs.flame).toEqual([]);
+    expect(fs.flame.length).toBe(0);
     expect(fs.warnings).toEqual(['the profile holds no samples: nothing to draw']);
     const doc = readOurSvg(renderToString(fs));
     expect(doc.frames).toEqual([]);
@@ -303,10 +303,10 @@ describe('round trip: pstats -> log -> SVG gives the same flame section', () => 
 
     // Structure: the same frames in the same order, at the same levels, for the same functions.
     expect(labels(back)).toEqual(labels(original));
-    expect(back.flame.map((f) => f.level)).toEqual(original.flame.map((f) => f.level));
+    expect(back.flame.toArray().map((f) => f.level)).toEqual(original.flame.toArray().map((f) => f.level));
 
     // Widths and positions, in log units: within half a unit per log line that adds to them.
-    const of = original.flame;
+    const of = original.flame.toArray();
     const lines = of.length;
     const subtree = of.map((f, i) => {
       let n = 1;
@@ -314,7 +314,7 @@ describe('round trip: pstats -> log -> SVG gives the same flame section', () => 
       return n;
     });
     of.forEach((f, i) => {
-      const b = back.flame[i];
+      const b = back.flame.toArray()[i];
       expect(Math.abs(b.w - f.w * m)).toBeLessThanOrEqual(subtree[i] / 2 + 1e-9 * f.w * m);
       expect(Math.abs(b.x - f.x * m)).toBeLessThanOrEqual(i / 2 + 1e-9 * f.w * m);
     });
@@ -350,6 +350,6 @@ describe('round trip: pstats -> log -> SVG gives the same flame section', () => 
 
   it('the cases above include green (estimated) frames and hidden children, so they test something', () => {
     const fs = buildFrames(readProfile(readFileSync(join(FIXTURES, 'sample-py3.prof')), 'p'), W1);
-    expect(fs.flame.some((f) => f.color === 'guessed')).toBe(true);
+    expect(fs.flame.toArray().some((f) => f.color === 'guessed')).toBe(true);
   });
 });

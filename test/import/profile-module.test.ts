@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMarshal, type PyValue } from '../../src/import/marshal';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { CallGraphProfile } from '../../src/model/profile';
 import { buildFrames, renderToString } from '../../src/pipeline';
+import { callGraphObjects } from '../../src/model/objects';
 
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'flameprof-profile-module-'));
@@ -37,9 +38,9 @@ test.each(['pipeline', 'recursive', 'shared'])('python3 -m profile on samples/%s
   expect(made.status).toBe(0);
   const p = readProfile(readFileSync(dump), dump) as CallGraphProfile;
   const want = pstatsView(dump);
-  expect(p.functions.length).toBe(want.count);
-  expect(p.functions.reduce((a, f) => a + f.stat.tt, 0)).toBeCloseTo(want.totalTt, 12);
-  const labels = p.functions.map((f) => `${f.key.file}:${f.key.line}:${f.key.name}`);
+  expect(callGraphObjects(p).length).toBe(want.count);
+  expect(callGraphObjects(p).reduce((a, f) => a + f.stat.tt, 0)).toBeCloseTo(want.totalTt, 12);
+  const labels = callGraphObjects(p).map((f) => `${f.key.file}:${f.key.line}:${f.key.name}`);
   expect(want.codeKeys.length).toBeGreaterThan(0);
   for (const k of want.codeKeys) expect(labels).toContain(k);
   // And it draws: the code's frame is the root of the flame.

@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePstats } from '../helpers/encode-marshal';
 import { FlameprofError, InputError, MarshalError } from '../../src/errors';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import { readInputFile } from '../../src/io/files';
 import { mergeCallGraphs } from '../../src/import/merge';
 import { readPstats } from '../../src/import/pstats';
-import type { CallEdge, CallGraphProfile, FuncKey, Timing } from '../../src/model/profile';
+import type { CallGraphProfile, FuncKey } from '../../src/model/profile';
+import type { CallEdge, Timing } from '../../src/model/objects';
 import { bytes, flt, i32, int, ref, small, z } from '../helpers/marshal-bytes';
+import { callGraphFromObjects, callGraphObjects } from '../../src/model/objects';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
@@ -45,10 +47,10 @@ interface Plain {
 }
 
 function plain(p: CallGraphProfile): Plain[] {
-  return p.functions.map((f) => ({
+  return callGraphObjects(p).map((f) => ({
     key: f.key,
     stat: f.stat,
-    callers: f.callers.map((e: CallEdge) => ({ key: p.functions[e.caller].key, timing: e.timing, estimated: e.estimated })),
+    callers: f.callers.map((e: CallEdge) => ({ key: callGraphObjects(p)[e.caller].key, timing: e.timing, estimated: e.estimated })),
   }));
 }
 
@@ -89,9 +91,9 @@ describe.each(profFiles)('%s loads as Python reads it', (name) => {
 
   test('function count, Python version, roots', () => {
     expect(p.kind).toBe('callgraph');
-    expect(p.functions).toHaveLength(k.functionCount);
+    expect(callGraphObjects(p)).toHaveLength(k.functionCount);
     expect(p.pythonVersion).toBe(k.pythonVersion);
-    expect(p.functions.filter((f) => f.callers.length === 0)).toHaveLength(k.rootCount);
+    expect(callGraphObjects(p).filter((f) => f.callers.length === 0)).toHaveLength(k.rootCount);
   });
 
   test('every stat tuple and every caller edge', () => {
@@ -111,13 +113,13 @@ describe.each(profFiles)('%s loads as Python reads it', (name) => {
 
 describe('a few tuples spelled out (copied from Python 2.7 / 3.11 reading the dumps)', () => {
   const find = (p: CallGraphProfile, file: string, line: number, name: string) => {
-    const i = p.functions.findIndex((f) => f.key.file === file && f.key.line === line && f.key.name === name);
+    const i = callGraphObjects(p).findIndex((f) => f.key.file === file && f.key.line === line && f.key.name === name);
     expect(i).toBeGreaterThanOrEqual(0);
-    return p.functions[i];
+    return callGraphObjects(p)[i];
   };
   const callerOf = (p: CallGraphProfile, f: { callers: CallEdge[] }, file: string, line: number, name: string) =>
     f.callers.find((e) => {
-      const k = p.functions[e.caller].key;
+      const k = callGraphObjects(p)[e.caller].key;
       return k.file === file && k.line === line && k.name === name;
     });
 
@@ -144,7 +146,7 @@ describe('a few tuples spelled out (copied from Python 2.7 / 3.11 reading the du
 
   test('pyprofile.prof: profile-module edges are plain counts, marked estimated', () => {
     const p = load('pyprofile.prof');
-    const edges = p.functions.flatMap((f) => f.callers);
+    const edges = callGraphObjects(p).flatMap((f) => f.callers);
     expect(edges.length).toBeGreaterThan(0);
     for (const e of edges) {
       expect(e.estimated).toBe(true);
@@ -152,7 +154,7 @@ describe('a few tuples spelled out (copied from Python 2.7 / 3.11 reading the du
       expect(e.timing.ct).toBe(0);
       expect(e.timing.cc).toBe(e.timing.nc);
     }
-    const cprof = load('recursion.prof').functions.flatMap((f) => f.callers);
+    const cprof = callGraphObjects(load('recursion.prof')).flatMap((f) => f.callers);
     expect(cprof.every((e) => !e.estimated)).toBe(true);
   });
 });
@@ -170,7 +172,7 @@ describe('merging', () => {
   test('and what merged.prof holds (written by that pstats.Stats)', () => {
     expect(known.merge.equalsMergedProf).toBe(true);
     const file = load('merged.prof');
-    expect(merged.functions).toEqual(file.functions);
+    expect(callGraphObjects(merged)).toEqual(callGraphObjects(file));
   });
 
   test('one profile merges to itself; inputs are not modified', () => {
@@ -184,17 +186,14 @@ describe('merging', () => {
   test('a profile merged with itself doubles every count and time', () => {
     const r = load('sample-py3.prof');
     const twice = mergeCallGraphs([r, r]);
-    expect(twice.functions.map((f) => f.stat)).toEqual(
-      r.functions.map((f) => ({ cc: 2 * f.stat.cc, nc: 2 * f.stat.nc, tt: f.stat.tt + f.stat.tt, ct: f.stat.ct + f.stat.ct })),
+    expect(callGraphObjects(twice).map((f) => f.stat)).toEqual(
+      callGraphObjects(r).map((f) => ({ cc: 2 * f.stat.cc, nc: 2 * f.stat.nc, tt: f.stat.tt + f.stat.tt, ct: f.stat.ct + f.stat.ct })),
     );
   });
 
   test('a cProfile dump and a profile-module dump do not merge', () => {
     const pp = load('pyprofile.prof');
-    const fake: CallGraphProfile = {
-      ...pp,
-      functions: pp.functions.map((f) => ({ ...f, callers: f.callers.map((e) => ({ ...e, estimated: false })) })),
-    };
+    const fake = callGraphFromObjects(callGraphObjects(pp).map((f) => ({ ...f, callers: f.callers.map((e) => ({ ...e, estimated: false })) })));
     expect(() => mergeCallGraphs([pp, fake])).toThrow(
       new InputError('cannot merge a cProfile dump with a dump of the pure-Python profile module'),
     );
@@ -338,7 +337,7 @@ describe('loader errors (user-facing, exact)', () => {
     expect(loadError(b).message).toBe('not a pstats dump: more call edges than the file has bytes (reused references)');
     // with fewer entries the same sharing is legal, if odd
     const ok = bytes(ref('{'), ...entries.slice(0, 3), '0');
-    expect(readPstats(ok).functions[2].callers).toHaveLength(100);
+    expect(callGraphObjects(readPstats(ok))[2].callers).toHaveLength(100);
   });
 
   test('readProfile (input format pstats) puts the file name first', () => {
@@ -375,14 +374,14 @@ describe('Python specifics survive into the model', () => {
     const name = bytes('u', i32(5), 'f', 0xed, 0xa0, 0x80, 'g');
     const b = bytes(ref('{'), small(3), z('a.py'), int(1), name, stat(bytes('{', '0')), '0');
     const p = readPstats(b);
-    expect(p.functions[0].key.name).toBe('f\ud800g');
+    expect(callGraphObjects(p)[0].key.name).toBe('f\ud800g');
   });
   test('Python 2 byte strings read as Latin-1', () => {
     const stat2 = bytes('(', i32(5), int(1), int(1), flt(0.5), flt(0.5), '{', '0');
     const b = bytes('{', '(', i32(3), 's', i32(5), 'caf', 0xe9, '!', int(3), 't', i32(1), 0xff, stat2, '0');
     const p = readPstats(b);
     expect(p.pythonVersion).toBe(2);
-    expect(p.functions[0].key).toEqual({ file: 'caf\u00e9!', line: 3, name: '\u00ff' });
+    expect(callGraphObjects(p)[0].key).toEqual({ file: 'caf\u00e9!', line: 3, name: '\u00ff' });
   });
   test('a caller listed twice keeps its first place and its last value, as a Python dict does', () => {
     const c1 = key('b.py', 2, 'g');
@@ -390,7 +389,7 @@ describe('Python specifics survive into the model', () => {
     const edge = (n: number) => bytes(small(4), int(n), int(n), flt(0.1), flt(0.1));
     const b = bytes(ref('{'), key('a.py', 1, 'f'), stat(bytes('{', c1, edge(1), c2, edge(2), c1, edge(3), '0')), '0');
     const p = readPstats(b);
-    expect(p.functions[0].callers.map((e) => [p.functions[e.caller].key.name, e.timing.nc])).toEqual([
+    expect(callGraphObjects(p)[0].callers.map((e) => [callGraphObjects(p)[e.caller].key.name, e.timing.nc])).toEqual([
       ['g', 3],
       ['h', 2],
     ]);
@@ -401,8 +400,8 @@ describe('Python specifics survive into the model', () => {
   test('a caller without an entry of its own gets an empty one', () => {
     const b = bytes(ref('{'), key('a.py', 1, 'f'), stat(bytes('{', key('b.py', 2, 'g'), int(4), '0')), '0');
     const p = readPstats(b);
-    expect(p.functions).toHaveLength(2);
-    expect(p.functions[1]).toEqual({ key: { file: 'b.py', line: 2, name: 'g' }, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
+    expect(callGraphObjects(p)).toHaveLength(2);
+    expect(callGraphObjects(p)[1]).toEqual({ key: { file: 'b.py', line: 2, name: 'g' }, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] });
   });
 });
 
@@ -420,17 +419,13 @@ function awkward(estimated: boolean): CallGraphProfile {
   const t = (cc: number, nc: number, tt: number, ct: number): Timing => ({ cc, nc, tt, ct });
   const e = (caller: number, timing: Timing): CallEdge =>
     estimated ? { caller, timing: { cc: timing.nc, nc: timing.nc, tt: 0, ct: 0 }, estimated } : { caller, timing, estimated };
-  return {
-    kind: 'callgraph',
-    pythonVersion: 3,
-    functions: [
+  return callGraphFromObjects([
       { key: keys[0], stat: t(1, 1, 0.5, 10.25), callers: [] },
       { key: keys[1], stat: t(1, 1, 0.125, 9.75), callers: [e(0, t(1, 1, 0.125, 9.75))] },
       { key: keys[2], stat: t(3, 5_000_000_000, 4, 8), callers: [e(1, t(2, 3, 2, 4)), e(2, t(1, 4_999_999_997, 2, 4))] },
       { key: keys[3], stat: t(7, 7, 1e-9, 1e300), callers: [e(2, t(7, 7, 1e-9, 1e300))] },
       { key: keys[4], stat: t(-1, 2 ** 53 + 2, 0, -0), callers: [e(3, t(1, 2 ** 53 + 2, 0, 0))] },
-    ],
-  };
+  ]);
 }
 
 /** Run python3 on a dump: pstats.Stats(path).stats as [file, line, name, cc, nc, tt, ct, callers]. */
@@ -462,7 +457,7 @@ describe('round trip: encodePstats -> readPstats', () => {
     for (const dialect of [3, 2] as const) {
       const back = readPstats(encodePstats(p, dialect));
       expect(back.pythonVersion).toBe(dialect);
-      expect(back.functions).toEqual(p.functions);
+      expect(callGraphObjects(back)).toEqual(callGraphObjects(p));
     }
   });
 
@@ -471,13 +466,13 @@ describe('round trip: encodePstats -> readPstats', () => {
     for (const dialect of [3, 2] as const) {
       const back = readPstats(encodePstats(p, dialect));
       expect(back.pythonVersion).toBe(dialect);
-      expect(back.functions).toEqual(p.functions);
+      expect(callGraphObjects(back)).toEqual(callGraphObjects(p));
     }
   });
 
   test('the encoder refuses a count that is not an integer', () => {
     const p = awkward(false);
-    const broken: CallGraphProfile = { ...p, functions: [{ ...p.functions[0], stat: { cc: 1.5, nc: 1, tt: 0, ct: 0 } }] };
+    const broken = callGraphFromObjects([{ ...callGraphObjects(p)[0], stat: { cc: 1.5, nc: 1, tt: 0, ct: 0 } }]);
     expect(() => encodePstats(broken)).toThrow(RangeError);
   });
 });

@@ -58,7 +58,7 @@ const sampleSvg = (): Buffer => execFileSync(process.execPath, [CLI, SAMPLE]);
 
 test.each(['svg', 'log'] as const)('%s in small reused chunks makes the file renderToString makes', async (format) => {
   const path = join(dir, `whole.${format}`);
-  await writeOutput(path, render(frames, { format }, 'flameprof', { reuse: true, chunkSize: 256 }));
+  await writeOutput(path, render(frames, { format }, { reuse: true, chunkSize: 256 }));
   expect(readFileSync(path, 'utf8')).toBe(renderToString(frames, { format }));
   expect(leftovers()).toEqual([]);
 });

@@ -186,7 +186,7 @@ describe('errors before anything runs', () => {
     [['-r', 'a.py', '-m', 'b'], '-r/--run and -m/--module cannot be used together'],
     [['--cpu', 'x.prof'], '--cpu works only with -r/--run or -m/--module'],
     [['--pstat', 'x.prof'], '--pstat works only with -r/--run or -m/--module'],
-    [['--python', 'python3', 'x.prof'], '--python works only with -r/--run or -m/--module'],
+    [['--python', 'python3.11', 'x.prof'], '--python works only with -r/--run or -m/--module'],
     [['-r', 'a.py', 'x.prof'], "unexpected argument 'x.prof' with -r: no profile inputs with -r, and the program's arguments go after --"],
     [['-m', 'mod', 'arg'], "unexpected argument 'arg' with -m: no profile inputs with -m, and the program's arguments go after --"],
     [['-r', 'a.py', '--pstat', '-o', 'out.prof'], "--pstat would write the dump over the output 'out.prof': give -o another extension"],

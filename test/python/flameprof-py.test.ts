@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { SampledProfile } from '../../src/model/profile';
 
 const ROOT = join(__dirname, '..', '..');

@@ -11,6 +11,7 @@ import { formatInt, roundHalfEven } from '../../src/model/pynum';
 import { ByteWriter, DECIMALS, decodeChunks, fragment, putFixed, putFragment, putFragmentPrefix, putNumber, putPadded, utf8 } from '../../src/render/bytes';
 import { renderLog } from '../../src/render/log';
 import { prng as rng } from '../helpers/prng';
+import { handFrames } from '../helpers/hand-frames';
 
 /** What a put function writes, as text. */
 function written(put: (dv: DataView, pos: number) => number): string {
@@ -144,7 +145,7 @@ describe('render()', () => {
     const whole = Buffer.from(renderToString(frames, { format: 'svg' }), 'utf8');
     const parts: Buffer[] = [];
     const buffers = new Set<ArrayBufferLike>();
-    for (const c of render(frames, { format: 'svg' }, 'flameprof', { reuse: true, chunkSize: 4096 })) {
+    for (const c of render(frames, { format: 'svg' }, { reuse: true, chunkSize: 4096 })) {
       parts.push(Buffer.from(c));
       buffers.add(c.buffer);
     }
@@ -156,14 +157,13 @@ describe('render()', () => {
 
 describe('the folded log as bytes', () => {
   function frameSet(labels: string[], frames: Array<Partial<Frame>>): FrameSet {
-    return {
+    return handFrames({
       funcs: labels.map((label, i) => ({ key: { file: 'f.py', line: i, name: label }, label })),
       flame: frames.map((f): Frame => ({ level: 0, x: 0, w: 1, func: 0, color: 'normal', cc: 1, nc: 1, tt: 0, ct: 0, self: 0, ...f })),
       inverted: [],
       total: 1,
       unit: 'seconds',
-      warnings: [],
-    };
+    });
   }
 
   test('labels in UTF-8 (a lone surrogate as U+FFFD), counts as Python prints them, across any chunking', () => {
@@ -175,7 +175,7 @@ describe('the folded log as bytes', () => {
     // The plain way: whole paths joined per line.
     const path: string[] = [];
     let text = '';
-    for (const f of fs.flame) {
+    for (const f of fs.flame.toArray()) {
       path.length = f.level;
       path.push(labels[f.func]);
       text += `${path.join(';')} ${formatInt(roundHalfEven(f.self * 1e6))}\n`;

@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import { buildFrames, render, renderToString } from '../../src/pipeline';
-import { FlameprofError } from '../../src/errors';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'flameprof.js');
@@ -41,14 +40,16 @@ test('one self-contained file: inline script allowed by its hash, no URL to fetc
   expect([data.version, data.title, data.unit, data.funcName.length]).toEqual([1, 'pipeline.prof', 'seconds', 23]);
 });
 
-test('the library renders it from frames built for it, and says how when they are not', () => {
+test("the library renders it from any graph's frames: the exact numbers come from the profile they were built from", () => {
   const path = join(FIXTURES, 'textproc.prof');
   const profile = readProfile(readFileSync(path), path);
-  const html = renderToString(buildFrames(profile, { format: 'html' }), { format: 'html', title: 'a <b> & "c"' });
+  const frames = buildFrames(profile);
+  const html = renderToString(frames, { format: 'html', title: 'a <b> & "c"' });
   expect(html).toContain('<title>a &lt;b&gt; &amp; &quot;c&quot;</title>');
-  expect(() => renderToString(buildFrames(profile), { format: 'html' })).toThrow(
-    new FlameprofError("the html report needs the profile's exact numbers: build the frames with buildFrames(profile, { format: 'html' })"),
-  );
+  // The same frames give the same report whatever they were built for.
+  expect(renderToString(buildFrames(profile, { format: 'svg' }), { format: 'html' })).toBe(renderToString(frames, { format: 'html' }));
+  // Untitled, it is named after its input, as the CLI names it.
+  expect(renderToString(frames, { format: 'html' })).toContain('<title>textproc.prof</title>');
 });
 
 test('at 130,000 frames the report is a fraction of the SVG, and --max-output bounds it', () => {
@@ -56,7 +57,7 @@ test('at 130,000 frames the report is a fraction of the SVG, and --max-output bo
   const frames = buildFrames(profile, { format: 'html', threshold: 0.001 });
   const size = (format: 'svg' | 'html'): number => {
     let n = 0;
-    for (const c of render(frames, { format }, 'sympy', { reuse: true })) n += c.length;
+    for (const c of render(frames, { format, title: 'sympy' }, { reuse: true })) n += c.length;
     return n;
   };
   const html = size('html');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { buildFrames, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { FrameSet } from '../../src/frames/frame-set';
 import type { Options } from '../../src/options';
 import { readFolded } from '../../src/import/folded';
@@ -112,7 +112,7 @@ describe.each(inputs)('$name', ({ name, bytes, options }) => {
     // Each flame frame's path, as indices of the file's frames (found by name, file and line).
     const index = new Map(file.shared.frames.map((f, i) => [`${f.file ?? ''}\u0000${f.line ?? -1}\u0000${f.name}`, i]));
     const path: number[] = [];
-    for (const f of frames.flame) {
+    for (const f of frames.flame.toArray()) {
       const k = frames.funcs[f.func].key;
       const i = index.get(`${k.file}\u0000${k.line}\u0000${k.name}`);
       expect(i).toBeDefined();
@@ -125,7 +125,7 @@ describe.each(inputs)('$name', ({ name, bytes, options }) => {
   });
 
   it('names frames like the SVG labels, with file and line filled in', () => {
-    const used = new Set(frames.flame.map((f) => f.func));
+    const used = new Set(frames.flame.toArray().map((f) => f.func));
     expect(file.shared.frames.length).toBe(used.size);
     const want = [...used].map((i) => {
       const k = frames.funcs[i].key;
@@ -219,7 +219,7 @@ describe('opened in speedscope (headless Chromium)', () => {
     const expected = new Map<string, number>();
     const names = new Map<string, number>();
     const stack: number[] = [];
-    for (const f of frames.flame) {
+    for (const f of frames.flame.toArray()) {
       stack.length = f.level;
       if (!stack.includes(f.func)) {
         const n = frames.funcs[f.func].key.name;
@@ -227,7 +227,7 @@ describe('opened in speedscope (headless Chromium)', () => {
       }
       stack.push(f.func);
     }
-    for (const i of new Set(frames.flame.map((f) => f.func))) {
+    for (const i of new Set(frames.flame.toArray().map((f) => f.func))) {
       const n = frames.funcs[i].key.name;
       names.set(n, (names.get(n) ?? 0) + 1);
     }

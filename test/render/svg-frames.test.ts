@@ -13,6 +13,7 @@ import { renderSvg } from '../../src/render/svg';
 import { tooltip } from '../../src/render/svg-frames';
 import { readOurSvg } from '../helpers/svg-frames';
 import { prng as rng } from '../helpers/prng';
+import { handFrames } from '../helpers/hand-frames';
 
 
 const six = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
@@ -38,21 +39,20 @@ function frameSet(frames: Array<Partial<Frame>>, total: number, names = ['work']
   const full = frames.map(
     (f, i): Frame => ({ level: 0, x: 0, w: total, func: 0, color: 'normal', cc: 1, nc: 1, tt: 0, ct: 0, self: 0, ...f, ...(f.level === undefined ? { level: i % 5 } : {}) }),
   );
-  return {
+  return handFrames({
     funcs: names.map((name, i) => ({ key: { file: 'app.py', line: i + 1, name }, label: `app.py:${i + 1}:${name}` })),
     flame: full,
     inverted: full.map((f) => ({ ...f, color: 'caller' })),
     total,
     unit: 'seconds',
-    warnings: [],
-  };
+  });
 }
 
 test('tooltip numbers are six significant digits, exactly as String(Number(x.toPrecision(6)))', () => {
   const values = hardValues(rng(1), 20000);
   const frames = values.map((v, i) => ({ tt: v, ct: values[(i * 7919) % values.length], nc: 3, cc: 2 }));
   const fs = frameSet(frames, 1);
-  for (const f of fs.flame) {
+  for (const f of fs.flame.toArray()) {
     expect(tooltip(f, 'flame', fs, 's')).toBe(
       `app.py:1:work ${formatPercent(f.ct)} — 3 calls (2 primitive), own ${six(f.tt)} s, cumulative ${six(f.ct)} s`,
     );
@@ -73,7 +73,7 @@ test('frames in the SVG: tooltip text, percentages and coordinates as the plain 
   const opts = { width: 1200, rowHeight: 24, fontSize: 12, title: 't', js: false };
   const doc = readOurSvg(decodeChunks(renderSvg(fs, opts)));
   const layout = layoutSections(fs, opts);
-  const all = [...fs.flame.map((f) => ['flame', f] as const), ...fs.inverted.map((f) => ['inverted', f] as const)];
+  const all = [...fs.flame.toArray().map((f) => ['flame', f] as const), ...fs.inverted.toArray().map((f) => ['inverted', f] as const)];
   expect(doc.frames).toHaveLength(all.length);
   const off: unknown[] = [];
   all.forEach(([section, f], i) => {
@@ -115,7 +115,7 @@ test('labels are fitLabel of the name, escaped and encoded, for every kind of ch
   const opts = { width: 1200, rowHeight: 24, fontSize: 12, title: 't', js: false };
   const doc = readOurSvg(decodeChunks(renderSvg(fs, opts)));
   const layout = layoutSections(fs, opts);
-  const all = [...fs.flame.map((f) => ['flame', f] as const), ...fs.inverted.map((f) => ['inverted', f] as const)];
+  const all = [...fs.flame.toArray().map((f) => ['flame', f] as const), ...fs.inverted.toArray().map((f) => ['inverted', f] as const)];
   // What escapeXml makes of characters XML cannot hold.
   const xmlSafe = (t: string): string =>
     t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { create } from 'xmlbuilder2';
 import { encodePstats } from '../helpers/encode-marshal';
 import { buildFrames, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { FrameSet } from '../../src/frames/frame-set';
 import { CELL_WIDTH, textCells } from '../../src/render/text';
-import type { CallGraphProfile, FunctionStats } from '../../src/model/profile';
+import { callGraphFromObjects, type FunctionStats } from '../../src/model/objects';
+import type { CallGraphProfile } from '../../src/model/profile';
+import { asset } from '../../src/render/assets';
 import { headerHeight } from '../../src/render/svg';
-import { viewerScript } from '../../src/render/viewer';
 import { readOurSvg } from '../helpers/svg-frames';
 
 const ROOT = join(__dirname, '..', '..');
@@ -150,7 +151,7 @@ describe('script embedding', () => {
 
   test('a "]]>" in the script text is split so that the CDATA section holds it whole', () => {
     // The script is ours, but minifiers can produce a[b[c]]>d: the split must keep it intact.
-    const body = viewerScript();
+    const body = asset('viewer.js').trimEnd();
     const svg = renderToString(frames('sample-py3.prof'), { title: 't' });
     expect(scriptText(parse(svg))).toBe(`\n${body}\n`);
     const raw = svg.slice(svg.indexOf('<![CDATA['), svg.lastIndexOf(']]></script>'));
@@ -193,7 +194,7 @@ function hostileProfile(): CallGraphProfile {
     });
   });
   fns[0].stat.ct = fns.reduce((s, f) => s + f.stat.tt, 0);
-  return { kind: 'callgraph', functions: fns, pythonVersion: 3 };
+  return callGraphFromObjects(fns);
 }
 
 function hostileFrames(): FrameSet {
@@ -215,7 +216,7 @@ describe('hostile profile text', () => {
     const titles = all(byId(doc, 'flame')!, 'title').map((t) => t.textContent ?? '');
     expect(titles.length).toBe(fs.flame.length);
     expect(titles.map((t) => t.slice(0, t.lastIndexOf(' ', t.lastIndexOf(' — ') - 1)))).toEqual(
-      fs.flame.map((f) => visible(fs.funcs[f.func].label)),
+      fs.flame.toArray().map((f) => visible(fs.funcs[f.func].label)),
     );
     for (const name of HOSTILE) {
       expect(titles.some((t) => t.includes(visible(name)))).toBe(true);
@@ -233,13 +234,13 @@ describe('hostile profile text', () => {
 
   test('a name holding ":" carries its length (the viewer cannot tell it from the file otherwise)', () => {
     const groups = all(byId(doc, 'flame')!, 'g');
-    fs.flame.forEach((f, i) => {
+    fs.flame.toArray().forEach((f, i) => {
       const name = fs.funcs[f.func].key.name;
       const n = groups[i].getAttribute('data-n');
       if (name.includes(':')) expect(n).toBe(String(name.length));
       else expect(n).toBeNull();
     });
-    expect(fs.flame.some((f) => fs.funcs[f.func].key.name.includes(':'))).toBe(true);
+    expect(fs.flame.toArray().some((f) => fs.funcs[f.func].key.name.includes(':'))).toBe(true);
   });
 
   test('the title in the header is text, not markup', () => {

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { columnsOf, type FrameSet } from '../../src/frames/frame-set';
+import type { FrameSet } from '../../src/frames/frame-set';
 import { readPstats } from '../../src/import/pstats';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { Profile } from '../../src/model/profile';
 import type { Options } from '../../src/options';
-import { buildFrames, renderDiff, renderToString } from '../../src/pipeline';
-import { decodeChunks } from '../../src/render/bytes';
+import { buildFrames, diffProfiles, renderToString } from '../../src/pipeline';
 import { readOurSvg } from '../helpers/svg-frames';
 import { tooltip } from '../../src/render/svg-frames';
 import { checkedPage, launchChromium } from '../helpers/browser';
@@ -61,7 +60,7 @@ afterAll(async () => {
 function writeReport(name: string, profile: Profile, options: Partial<Options> = {}): { file: string; frames: FrameSet } {
   const frames = buildFrames(profile, { ...options, format: 'html' });
   const file = join(dir, `${name}.html`);
-  writeFileSync(file, renderToString(frames, { ...options, format: 'html' }, name));
+  writeFileSync(file, renderToString(frames, { ...options, format: 'html', title: options.title ?? name }));
   return { file, frames };
 }
 
@@ -81,7 +80,7 @@ async function open(file: string, hash = '', size = { width: 1300, height: 900 }
 
 /** Where frame i of a section is drawn, in page coordinates, computed from the frames alone. */
 async function frameBox(page: Page, frames: FrameSet, section: 'flame' | 'inverted', i: number, icicle = false) {
-  const c = columnsOf(frames);
+  const c = frames;
   const f = c[section];
   const view = await page.evaluate(() => {
     const scroll = document.querySelector('main > div:not([hidden]).flame-scroll') as HTMLElement;
@@ -111,7 +110,7 @@ async function pixel(page: Page, x: number, y: number): Promise<string> {
 
 /** The SVG's fill of frame i of a section (the SVG draws the same frames in the same order). */
 function svgFills(frames: FrameSet): Record<'flame' | 'inverted', string[]> {
-  const svg = renderToString(frames, { format: 'svg' }, 'x');
+  const svg = renderToString(frames, { format: 'svg', title: 'x' });
   const split = svg.indexOf('<g id="inverted"');
   const fills = (part: string): string[] => Array.from(part.matchAll(/<rect [^>]*fill="(rgb\([^)]*\))"/g), (m) => m[1]);
   return { flame: fills(svg.slice(svg.indexOf('<g id="flame"'), split)), inverted: fills(svg.slice(split)) };
@@ -167,7 +166,7 @@ describe('--format=html in Chromium', () => {
     const { file, frames } = writeReport('flame', profile);
     const fills = svgFills(frames);
     const { page, problems } = await open(file);
-    const c = columnsOf(frames);
+    const c = frames;
     let checked = 0;
     for (const section of ['flame', 'inverted'] as const) {
       for (let i = 0; i < c[section].length; i++) {
@@ -221,7 +220,7 @@ describe('--format=html in Chromium', () => {
     const profile = load(DUMPS['textproc.prof']);
     const { file, frames } = writeReport('search', profile);
     const svgFile = join(dir, 'search.svg');
-    writeFileSync(svgFile, renderToString(frames, { format: 'svg' }, 'x'));
+    writeFileSync(svgFile, renderToString(frames, { format: 'svg', title: 'x' }));
     for (const pattern of ['token', 'Counter|sorted', 'nothing-matches-this', '(']) {
       const sp = await checkedPage(browser);
       await sp.page.goto(pathToFileURL(svgFile).href);
@@ -234,7 +233,7 @@ describe('--format=html in Chromium', () => {
       expect([pattern, await page.textContent('#status')]).toEqual([pattern, svgStatus]);
       if (pattern === 'token') {
         // Highlighted in the flame (a matching frame's pixel), the table, the graph and the sandwich.
-        const c = columnsOf(frames).flame;
+        const c = frames.flame;
         const i = Array.from({ length: c.length }, (_, k) => k).find((k) => /token/i.test(frames.funcs[c.func[k]].label) && c.w[k] > frames.total * 0.01)!;
         const box = await frameBox(page, frames, 'flame', i);
         expect(await pixel(page, box.cssX + 1, box.cssY + box.h - 2)).toBe('rgb(230,0,230)');
@@ -404,7 +403,7 @@ describe('--format=html in Chromium', () => {
         return { labels: r.labels, flame: r.flame.frames.length, inverted: r.inverted.frames.length, title: document.title, scripts: document.scripts.length };
       });
       expect(seen.labels).toEqual(frames.funcs.map((f) => f.label));
-      expect([seen.flame, seen.inverted]).toEqual([columnsOf(frames).flame.length, columnsOf(frames).inverted.length]);
+      expect([seen.flame, seen.inverted]).toEqual([frames.flame.length, frames.inverted.length]);
       expect(seen.scripts).toBe(2);
       if (view === 'table') {
         const texts = await page.$$eval('.table-body .trow .c-name', (cs) => cs.map((c) => c.textContent));
@@ -426,7 +425,7 @@ describe('--format=html in Chromium', () => {
       const r = (window as unknown as { flameprof: { report: { labels: string[]; flame: { frames: { func: Int32Array; level: Int32Array; length: number } } } } }).flameprof.report;
       return Array.from({ length: r.flame.frames.length }, (_, i) => [r.flame.frames.level[i], r.labels[r.flame.frames.func[i]]] as const);
     });
-    expect(labels.length).toBe(columnsOf(frames).flame.length);
+    expect(labels.length).toBe(frames.flame.length);
     expect(labels.filter(([level]) => level === 0).map(([, l]) => l)).toEqual(['samples/pipeline.py:58:main']);
     expect(labels.some(([, l]) => l.endsWith(':normalize'))).toBe(false);
     // The exact views still hold every function.
@@ -438,20 +437,20 @@ describe('--format=html in Chromium', () => {
 
   test('a diff report: the changes ranked, parse first; the flame tooltips as the SVG; a self-diff all zero', async () => {
     const D = join(FIXTURES, 'diff');
-    const side = (f: string) => buildFrames(load(join(D, f)), { format: 'html' });
+    const side = (f: string) => buildFrames(load(join(D, f)));
     for (const [name, b, a] of [['diff', 'before.prof', 'after.prof'], ['self', 'after.prof', 'after.prof']] as const) {
       const file = join(dir, `${name}.html`);
-      writeFileSync(file, decodeChunks(renderDiff(side(b), side(a), { format: 'html' }, name)));
+      writeFileSync(file, renderToString(diffProfiles(load(join(D, b)), load(join(D, a))), { format: 'html', title: name }));
       const { page, problems } = await open(file, '#view=diff');
       const rows = await page.$$eval('.diff-table tr[data-label]', (rs) => rs.map((r) => [(r as HTMLElement).dataset.label!, r.children[0].textContent!]));
       expect(rows.length).toBe(new Set([...side(b).funcs, ...side(a).funcs].map((f) => f.label)).size);
       if (name === 'diff') expect(rows[0][0]).toMatch(/work\.py:\d+:parse$/);
       else for (const [, change] of rows) expect(change).toBe('0');
       // The flame's tooltips are the diff SVG's.
-      const svg = readOurSvg(decodeChunks(renderDiff(side(b), side(a), { format: 'svg' }, name)));
+      const svg = readOurSvg(renderToString(diffProfiles(load(join(D, b)), load(join(D, a))), { format: 'svg', title: name }));
       const frames = side(a);
       await page.keyboard.press('1');
-      for (let i = 0; i < columnsOf(frames).flame.length; i++) {
+      for (let i = 0; i < frames.flame.length; i++) {
         const box = await frameBox(page, frames, 'flame', i);
         await page.mouse.move(1, 1);
         expect(await pixel(page, box.cssX + 1, box.cssY + box.h - 2)).toBe(svg.frames[i].fill);

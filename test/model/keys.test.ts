@@ -2,7 +2,9 @@
  * The model's key order: keyRanks must put keys where sorting them with compareFuncKeys
  * (Python's tuple order: files and names by code point, lines as numbers) puts them.
  */
-import { columnKey, columnProfile, compareCodePoints, compareFuncKeys, graphColumns, keyRanks, type CallGraphProfile, type FuncKey } from '../../src/model/profile';
+import { callGraphFromObjects } from '../../src/model/objects';
+import { compareCodePoints, compareFuncKeys, keyColumns, keyRanks } from '../../src/model/keys';
+import type { FuncKey } from '../../src/model/profile';
 import { prng } from '../helpers/prng';
 
 /** Ranks the slow way: for each key, how many distinct keys compareFuncKeys puts before it. */
@@ -52,45 +54,11 @@ test('keyRanks keeps the order of lines too big to pack into one number', () => 
   expect(Array.from(keyRanks(keys))).toEqual(slowRanks(keys));
 });
 
-describe('call-graph columns', () => {
-  const hand: CallGraphProfile = {
-    kind: 'callgraph',
-    pythonVersion: 2,
-    functions: [
-      { key: { file: 'a.py', line: 1, name: 'main' }, stat: { cc: 1, nc: 1, tt: 0.5, ct: 2 }, callers: [] },
-      {
-        key: { file: 'b.py', line: 7, name: 'a.py' },
-        stat: { cc: 3, nc: 4, tt: 1.5, ct: 1.5 },
-        callers: [
-          { caller: 0, timing: { cc: 4, nc: 4, tt: 0, ct: 0 }, estimated: true },
-          { caller: 2, timing: { cc: 1, nc: 2, tt: 0.25, ct: 0.75 }, estimated: false },
-        ],
-      },
-      { key: { file: 'a.py', line: 3, name: 'main' }, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] },
-    ],
-  };
-
-  test('a profile made from its columns has the same functions, which it makes only when asked', () => {
-    const columns = graphColumns(hand);
-    // Files and names share one table of distinct strings.
-    expect(columns.strings).toEqual(['a.py', 'main', 'b.py']);
-    expect(Array.from(columns.edgeStart)).toEqual([0, 0, 2, 2]);
-    expect(Array.from(columns.estimated)).toEqual([1, 0]);
-    const p = columnProfile(columns, 2);
-    expect(p.columns).toBe(columns);
-    expect(graphColumns(p)).toBe(columns);
-    expect(p).toEqual(hand);
-    expect(p.functions).toBe(p.functions);
-    expect(columnKey(columns, 1)).toEqual({ file: 'b.py', line: 7, name: 'a.py' });
-  });
-
-  test('keyRanks of columns equals keyRanks of their keys', () => {
-    const keys = randomKeys(4, 800, ['a', 'b', '😀', '\uffee'], 20);
-    const p: CallGraphProfile = {
-      kind: 'callgraph',
-      pythonVersion: 3,
-      functions: keys.map((key) => ({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] })),
-    };
-    expect(Array.from(keyRanks(graphColumns(p)))).toEqual(slowRanks(keys));
-  });
+test('keyRanks of a call graph (its columns) equals keyRanks of its keys', () => {
+  const keys = randomKeys(4, 800, ['a', 'b', '😀', '\uffee'], 20);
+  // A call graph holds each key once.
+  const distinct = keys.filter((k, i) => keys.findIndex((o) => compareFuncKeys(o, k) === 0) === i);
+  const p = callGraphFromObjects(distinct.map((key) => ({ key, stat: { cc: 0, nc: 0, tt: 0, ct: 0 }, callers: [] })));
+  expect(Array.from(keyRanks(p))).toEqual(slowRanks(distinct));
+  expect(Array.from(keyRanks(keyColumns(keys)))).toEqual(slowRanks(keys));
 });

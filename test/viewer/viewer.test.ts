@@ -14,11 +14,13 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { encodePstats } from '../helpers/encode-marshal';
 import { buildFrames, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
+import { readProfile } from '../../src/pipeline';
 import type { Frame, FrameSet } from '../../src/frames/frame-set';
-import type { CallGraphProfile, FunctionStats } from '../../src/model/profile';
+import type { CallGraphProfile } from '../../src/model/profile';
+import type { FunctionStats } from '../../src/model/objects';
 import { formatPercent } from '../../src/model/pynum';
 import { checkedPage, launchChromium } from '../helpers/browser';
+import { callGraphFromObjects } from '../../src/model/objects';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -172,8 +174,8 @@ describe('interactive SVG in Chromium', () => {
   describe('textproc.prof', () => {
     const frames = fixtureFrames('textproc.prof');
     const svg = svgOf(frames, 'textproc.prof');
-    const flameNames = frames.flame.map((f) => frames.funcs[f.func].key.name);
-    const invertedNames = frames.inverted.map((f) => frames.funcs[f.func].key.name);
+    const flameNames = frames.flame.toArray().map((f) => frames.funcs[f.func].key.name);
+    const invertedNames = frames.inverted.toArray().map((f) => frames.funcs[f.func].key.name);
 
     /** A frame worth zooming into: deep, not at the left edge, wide enough to click, with descendants. */
     function pickFrame(list: Frame[], minLevel: number): number {
@@ -206,15 +208,15 @@ describe('interactive SVG in Chromium', () => {
       const { page, problems } = await open(svg);
       const before = await framesHtml(page);
       const invertedBefore = await page.evaluate(() => document.getElementById('inverted')!.outerHTML);
-      const i = pickFrame(frames.flame, 2);
-      const F = frames.flame[i];
+      const i = pickFrame(frames.flame.toArray(), 2);
+      const F = frames.flame.toArray()[i];
       await click(page, 'flame', i);
 
       const dom = await domFrames(page, 'flame');
-      const sub = new Set(subtree(frames.flame, i));
-      const anc = new Set(ancestors(frames.flame, i));
+      const sub = new Set(subtree(frames.flame.toArray(), i));
+      const anc = new Set(ancestors(frames.flame.toArray(), i));
       expect(anc.size).toBe(F.level);
-      frames.flame.forEach((f, j) => {
+      frames.flame.toArray().forEach((f, j) => {
         const d = dom[j];
         if (anc.has(j)) {
           expect(d.visible).toBe(true);
@@ -250,17 +252,17 @@ describe('interactive SVG in Chromium', () => {
     test('the two sections zoom independently; Escape resets both', async () => {
       const { page, problems } = await open(svg);
       const before = await framesHtml(page);
-      const i = pickFrame(frames.flame, 1);
-      const k = pickFrame(frames.inverted, 1);
+      const i = pickFrame(frames.flame.toArray(), 1);
+      const k = pickFrame(frames.inverted.toArray(), 1);
       await click(page, 'flame', i);
       await click(page, 'inverted', k);
       const flame = await domFrames(page, 'flame');
       const inverted = await domFrames(page, 'inverted');
       expect([flame[i].x, flame[i].width]).toEqual([0, W - 1]);
       expect([inverted[k].x, inverted[k].width]).toEqual([0, W - 1]);
-      const Fk = frames.inverted[k];
-      for (const j of subtree(frames.inverted, k)) {
-        const f = frames.inverted[j];
+      const Fk = frames.inverted.toArray()[k];
+      for (const j of subtree(frames.inverted.toArray(), k)) {
+        const f = frames.inverted.toArray()[j];
         const left = ((f.x - Fk.x) / Fk.w) * W;
         if (left >= 0 && left < W) expect(inverted[j].x).toBeCloseTo(left, 6);
       }
@@ -276,12 +278,12 @@ describe('interactive SVG in Chromium', () => {
     test('search highlights matches in both sections and reports their share of the total, overlaps once', async () => {
       // A function that calls itself (directly or not) appears nested in its own subtree:
       // the naive sum of its frames' widths counts that time twice.
-      const nested = frames.flame.findIndex((f, j) => ancestors(frames.flame, j).some((a) => frames.flame[a].func === f.func));
+      const nested = frames.flame.toArray().findIndex((f, j) => ancestors(frames.flame.toArray(), j).some((a) => frames.flame.toArray()[a].func === f.func));
       expect(nested).toBeGreaterThanOrEqual(0);
-      const name = frames.funcs[frames.flame[nested].func].key.name;
+      const name = frames.funcs[frames.flame.toArray()[nested].func].key.name;
       const pattern = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').toLowerCase();
       const re = searchRegex(pattern);
-      const hits = frames.flame.filter((f) => re.test(labelOf(frames, f)));
+      const hits = frames.flame.toArray().filter((f) => re.test(labelOf(frames, f)));
       const union = unionWidth(hits.map((f) => [f.x, f.x + f.w]));
       const naive = hits.reduce((s, f) => s + f.w, 0);
       expect(naive).toBeGreaterThan(union * 1.0001);
@@ -299,7 +301,7 @@ describe('interactive SVG in Chromium', () => {
 
       for (const section of ['flame', 'inverted'] as const) {
         const dom = await domFrames(page, section);
-        const want = frames[section].map((f) => re.test(labelOf(frames, f)));
+        const want = frames[section].toArray().map((f) => re.test(labelOf(frames, f)));
         expect(dom.map((d) => d.highlighted)).toEqual(want);
         expect(want.some(Boolean)).toBe(true);
       }
@@ -318,14 +320,14 @@ describe('interactive SVG in Chromium', () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
 
       // Some label differs from others only by case in the search's eyes: pick a capital one.
-      const label = frames.flame.map((f) => labelOf(frames, f)).find((l) => /[A-Z]/.test(l.split(':').pop()!));
+      const label = frames.flame.toArray().map((f) => labelOf(frames, f)).find((l) => /[A-Z]/.test(l.split(':').pop()!));
       expect(label).toBeDefined();
       const name = label!.split(':').pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       for (const pattern of [name, name.toLowerCase(), name.toUpperCase()]) {
         await page.fill('#search', pattern);
         await page.press('#search', 'Enter');
         const re = searchRegex(pattern);
-        const hits = frames.flame.filter((f) => re.test(labelOf(frames, f)));
+        const hits = frames.flame.toArray().filter((f) => re.test(labelOf(frames, f)));
         const expected = (100 * unionWidth(hits.map((f) => [f.x, f.x + f.w]))) / frames.total;
         const status = (await page.textContent('#status')) ?? '';
         const m = /^Matched: (\d+\.\d\d) % of total time$/.exec(status);
@@ -348,8 +350,8 @@ describe('interactive SVG in Chromium', () => {
 
     test('hovering a frame shows its label, calls, times and percentage on the details line', async () => {
       const { page, problems } = await open(svg);
-      const i = pickFrame(frames.flame, 1);
-      const f = frames.flame[i];
+      const i = pickFrame(frames.flame.toArray(), 1);
+      const f = frames.flame.toArray()[i];
       await page.hover(`#flame > g.f:nth-child(${i + 1}) > rect`);
       const details = (await page.textContent('#details')) ?? '';
       expect(details.startsWith(`${labelOf(frames, f)} ${formatPercent(f.ct / frames.total)} — `)).toBe(true);
@@ -398,7 +400,7 @@ describe('interactive SVG in Chromium', () => {
       });
     });
     main.stat.ct = fns.reduce((s, f) => s + f.stat.tt, 0);
-    const profile: CallGraphProfile = { kind: 'callgraph', functions: fns, pythonVersion: 3 };
+    const profile: CallGraphProfile = callGraphFromObjects(fns, 3);
     const frames = buildFrames(readProfile(encodePstats(profile), 'hostile.prof'));
     expect(frames.flame.length).toBeGreaterThanOrEqual(fns.length);
     const svg = renderToString(frames, { title: names[0] + names[4] });
@@ -410,7 +412,7 @@ describe('interactive SVG in Chromium', () => {
       Array.from(document.querySelectorAll('#flame > g.f > title')).map((t) => t.textContent ?? ''),
     );
     expect(titles.map((t) => t.slice(0, t.lastIndexOf(' ', t.lastIndexOf(' — ') - 1)))).toEqual(
-      frames.flame.map((f) => shown(labelOf(frames, f))),
+      frames.flame.toArray().map((f) => shown(labelOf(frames, f))),
     );
     expect(await page.textContent('#header .title')).toBe(names[0] + names[4]);
 
@@ -426,7 +428,7 @@ describe('interactive SVG in Chromium', () => {
         (sel) => document.querySelector(sel)!.parentElement!.querySelector('text')?.textContent ?? '',
         rect,
       );
-      const name = shown(frames.funcs[frames.flame[i].func].key.name);
+      const name = shown(frames.funcs[frames.flame.toArray()[i].func].key.name);
       // Zoomed to the full width, the label shows the name (cut only if it is that long).
       expect(label.length).toBeGreaterThan(0);
       expect(label === name || (label.endsWith('..') && name.startsWith(label.slice(0, -2)))).toBe(true);
@@ -465,7 +467,7 @@ describe('interactive SVG in Chromium', () => {
 
     const { page, problems } = await open(run());
     expect(await page.textContent('#header .title')).toBe('sample-py3.prof');
-    const i = frames.flame.findIndex((f) => f.level >= 3 && f.x > 0 && (f.w * W) / frames.total > 30);
+    const i = frames.flame.toArray().findIndex((f) => f.level >= 3 && f.x > 0 && (f.w * W) / frames.total > 30);
     expect(i).toBeGreaterThan(0);
     await page.click(`#flame > g.f:nth-child(${i + 1}) > rect`);
     const dom = await domFrames(page, 'flame');
@@ -473,7 +475,7 @@ describe('interactive SVG in Chromium', () => {
     await page.fill('#search', 'sleep');
     await page.press('#search', 'Enter');
     const re = searchRegex('sleep');
-    const hits = frames.flame.filter((f) => re.test(labelOf(frames, f)));
+    const hits = frames.flame.toArray().filter((f) => re.test(labelOf(frames, f)));
     const expected = (100 * unionWidth(hits.map((f) => [f.x, f.x + f.w]))) / frames.total;
     const m = /^Matched: (\d+\.\d\d) % of total time$/.exec((await page.textContent('#status')) ?? '');
     expect(m).not.toBeNull();
@@ -489,7 +491,7 @@ describe('interactive SVG in Chromium', () => {
     expect(await framesHtml(noJs.page)).toBe(before);
     expectLabelsFit(
       await domFrames(noJs.page, 'flame'),
-      frames.flame.map((f) => frames.funcs[f.func].key.name),
+      frames.flame.toArray().map((f) => frames.funcs[f.func].key.name),
       24,
     );
     expect(noJs.problems).toEqual([]);

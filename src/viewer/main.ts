@@ -1,29 +1,23 @@
-/* istanbul ignore file -- runs in the browser; coverage counters would end up inside the SVG */
 /**
- * The script embedded in our SVGs: zoom, search, hover details and label fitting.
+ * The script embedded in our SVGs: zoom, search, hover details and label fitting. Built by
+ * scripts/build.js into dist/viewer.js, which render/svg.ts puts into every SVG (unless --no-js).
  *
- * It is one self-contained function whose source text (`Function#toString`) goes into the SVG,
- * so it is type-checked with the rest of the code and carried by the bundled CLI without a
- * separate asset. Nothing from outside the function may be referenced in its body, and no
- * profile text ever enters the script: it reads the frames from the DOM (attributes and
- * `<title>`s, escaped by xml.ts) and writes text only through `textContent`.
+ * No profile text ever enters the script: it reads the frames from the DOM (attributes and
+ * `<title>`s, escaped by render/xml.ts) and writes text only through `textContent`.
  *
- * What it relies on in the SVG (see svg.ts): the root's `width`, `data-total`,
+ * What it relies on in the SVG (see render/svg.ts): the root's `width`, `data-total`,
  * `data-row-height`, `data-font-size`; `#flame` and `#inverted` holding `g.f` frames in
  * pre-order, each `<title>` then `<rect>` then optional `<text>`; `data-l` (level; derived
  * from y when absent), `data-w` (unclamped pixel width; width + 1 when absent), `data-n`
  * (length of the function name, present only when the name holds a ':'); the controls
  * `#controls`, `#reset`, `#search`, `#clear`, `#status`, `#details`.
  */
+import { regexProblem, searchRegex } from '../render/search';
+import { fitCells } from '../render/text';
 
-import { isWide } from './text';
+viewer();
 
-/**
- * The browser side. Must stay self-contained (see above); `isWide` is layout.ts's own,
- * passed in by source so that the browser cuts labels exactly as the renderer does.
- */
-export function viewerMain(isWide: (c: number) => boolean): void {
-  'use strict';
+function viewer(): void {
   const doc = document;
   const script = doc.currentScript;
   const root = (script && script.closest('svg')) || doc.documentElement;
@@ -62,29 +56,9 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     if (m > cellW) cellW = m;
   }
 
-  /** The same cut as layout.ts's fitLabel, with this browser's cell width. */
+  /** The renderer's cut (render/text.ts), with this browser's cell width. */
   function fit(name: string, avail: number): string {
-    const cells = Math.floor(avail / cellW);
-    if (cells < 3) return '';
-    let used = 0;
-    let out = '';
-    let whole = true;
-    for (const ch of name) {
-      used += isWide(ch.codePointAt(0) as number) ? 2 : 1;
-      if (used > cells) {
-        whole = false;
-        break;
-      }
-    }
-    if (whole) return name;
-    used = 0;
-    for (const ch of name) {
-      const w = isWide(ch.codePointAt(0) as number) ? 2 : 1;
-      if (used + w > cells - 2) break;
-      used += w;
-      out += ch;
-    }
-    return out + '..';
+    return fitCells(name, Math.floor(avail / cellW));
   }
 
   interface Saved {
@@ -336,11 +310,9 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     }
     let re: RegExp;
     try {
-      re = new RegExp(pattern, /[A-Z]/.test(pattern) ? '' : 'i');
+      re = searchRegex(pattern);
     } catch (e) {
-      // The engine's message repeats the words and the pattern: keep only the reason.
-      const why = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-      setStatus('Invalid regular expression: ' + why, true);
+      setStatus('Invalid regular expression: ' + regexProblem(e), true);
       return;
     }
     load();
@@ -461,12 +433,4 @@ export function viewerMain(isWide: (c: number) => boolean): void {
     }
   });
   updateReset();
-}
-
-let cached: string | undefined;
-
-/** The script as it goes into the SVG, inside a CDATA section. */
-export function viewerScript(): string {
-  if (cached === undefined) cached = `(${viewerMain.toString()})(${isWide.toString()});`;
-  return cached;
 }

@@ -1,14 +1,17 @@
 /**
- * Input formats told from the content, never from the file name, and --input-format
- * overriding the guess.
+ * The importer registry (src/import/registry.ts): input formats told from the content, never
+ * from the file name, --input-format overriding the guess, gzip-compressed inputs read as the
+ * bytes they hold (within a bound on what they unpack to), and the files serve lists.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFrames, renderToString } from '../../src/pipeline';
-import { readProfile } from '../../src/import/read';
-import { decodeText, detectFormat } from '../../src/import/detect';
+import { gzipSync } from 'node:zlib';
+import { InputError } from '../../src/errors';
+import { decodeText } from '../../src/import/importer';
+import { detectFormat, IMPORTERS, INPUT_FORMATS, MAX_GUNZIPPED, PROFILE_FILE } from '../../src/import/registry';
+import { buildFrames, readProfile, renderToString } from '../../src/pipeline';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const EXPECTED = join(FIXTURES, 'expected');
@@ -76,7 +79,7 @@ describe('readProfile: detection and --input-format', () => {
   it('JSON is named as JSON, not misread as a plop dict or folded stacks', () => {
     for (const text of ['{"traceEvents": []}', ' [1, 2]', '\ufeff{ "a": 1}']) {
       expect(() => readProfile(Buffer.from(text, 'utf8'), 'x.json')).toThrow(
-        'x.json: not a profile: this is JSON text (flameprof reads pstats dumps, folded stacks and plop files)',
+        'x.json: not a profile: this is JSON text (flameprof reads pstats dumps, plop files, folded stacks)',
       );
     }
     // A plop dict has tuple keys, so it is not taken for JSON.
@@ -85,8 +88,8 @@ describe('readProfile: detection and --input-format', () => {
 
   it('an empty input renders as a valid, empty graph with a note', () => {
     const frames = buildFrames(readProfile(new Uint8Array(0), 'empty.txt'));
-    expect(frames.flame).toEqual([]);
-    expect(frames.inverted).toEqual([]);
+    expect(frames.flame.length).toBe(0);
+    expect(frames.inverted.length).toBe(0);
     const svg = renderToString(frames);
     expect(svg).toMatch(/<text class="note"[^>]*>[^<]*nothing to draw/);
   });
@@ -135,4 +138,33 @@ describe('readProfile: detection and --input-format', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('gzip', () => {
+  const log = (bytes: Uint8Array, name: string): string => renderToString(buildFrames(readProfile(bytes, name)), { format: 'log' });
+
+  test.each(['textproc.prof', 'sample-py2.prof', 'sampled/plopload.plop', 'sampled/plopload.flame'])('%s, gzipped, reads as it does', (name) => {
+    const bytes = readFileSync(join(FIXTURES, name));
+    expect(log(gzipSync(bytes), `${name}.gz`)).toBe(log(bytes, name));
+  });
+
+  test('broken gzip data is one line naming the file', () => {
+    const gz = gzipSync(readFileSync(join(FIXTURES, 'textproc.prof')));
+    expect(() => readProfile(gz.subarray(0, 100), 'cut.prof.gz')).toThrow(new InputError('cut.prof.gz: broken gzip data (unexpected end of file)'));
+  });
+
+  test('gzip data that would unpack past the bound is refused before it is all unpacked', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_GUNZIPPED + 1), { level: 1 });
+    expect(bomb.length).toBeLessThan(MAX_GUNZIPPED / 100);
+    expect(() => readProfile(bomb, 'bomb.gz')).toThrow(new InputError('bomb.gz: gzip data that unpacks to more than 1024 MB'));
+  });
+});
+
+test('every importer has a name, words for messages and file endings; --input-format and serve take them from the list', () => {
+  expect(IMPORTERS.map((i) => i.name)).toEqual(['pstats', 'plop', 'folded']);
+  expect(INPUT_FORMATS).toEqual(['auto', 'pstats', 'plop', 'folded']);
+  for (const name of ['a.prof', 'b.pstats', 'c.cprof', 'd.profile', 'e.plop', 'f.folded', 'g.flame', 'h.stacks', 'i.log', 'j.txt', 'K.PROF.GZ', 'l.folded.gz']) {
+    expect([name, PROFILE_FILE.test(name)]).toEqual([name, true]);
+  }
+  for (const name of ['a.svg', 'b.html', 'c.json', 'd.prof.svg', 'e.gz', 'f.profx']) expect([name, PROFILE_FILE.test(name)]).toEqual([name, false]);
 });
