@@ -73,7 +73,8 @@ def server(request, tmp):
 
 
 def dumps(out):
-    return sorted(os.listdir(out)) if os.path.isdir(out) else []
+    """The dumps written so far (a dump being written is a hidden temporary file)."""
+    return sorted(n for n in os.listdir(out) if not n.startswith(".")) if os.path.isdir(out) else []
 
 
 def test_a_streamed_response_arrives_chunk_by_chunk_and_is_profiled_until_close(server):
