@@ -69,6 +69,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'js', kind: 'boolean', option: 'js', describe: 'embed the zoom and search script in the SVG (--no-js: a static picture)' },
   { name: 'normalize', kind: 'boolean', option: 'normalize', describe: "with diff: scale BEFORE to AFTER's total first (difffolded.pl -n)" },
   { name: 'negate', kind: 'boolean', option: 'negate', describe: "with diff: draw BEFORE's frames instead of AFTER's" },
+  { name: 'match', kind: 'string', option: 'match', choices: ['path', 'name'], describe: 'with diff: pair frames by call path of file:line:name, or of function names alone' },
   { name: 'port', kind: 'int', option: 'port', min: 0, minInclusive: true, max: 65535, describe: 'with serve: the port (0: any free one)' },
   { name: 'host', kind: 'string', option: 'host', describe: 'with serve: the address to listen on (127.0.0.1: this machine only)' },
   { name: 'open', kind: 'boolean', option: 'open', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },

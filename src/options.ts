@@ -4,6 +4,7 @@
  * is checked here once (resolveOptions), for the CLI and the library alike.
  */
 import { UsageError } from './errors';
+import type { DiffMatch } from './frames/diff';
 import type { Sections } from './frames/frame-set';
 import type { Selection } from './frames/select';
 import { INPUT_FORMATS, type InputFormat } from './import/registry';
@@ -98,6 +99,11 @@ export interface Options {
   normalize: boolean;
   /** `flameprof diff`: draw BEFORE's frames instead of AFTER's (flamegraph.pl's --negate). Default false. */
   negate: boolean;
+  /**
+   * `flameprof diff`: pair the two sides' frames by call path of `file:line:name` labels
+   * ('path', default) or of function names alone ('name': files renamed or moved still pair).
+   */
+  match: DiffMatch;
   /** How to read the inputs: an importer's name, or 'auto' (default): told from the content. */
   inputFormat: InputFormat;
   /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
@@ -162,6 +168,7 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   js: true,
   normalize: false,
   negate: false,
+  match: 'path',
   inputFormat: 'auto',
   skipBadLines: false,
   python: 'python3',
@@ -226,8 +233,9 @@ export function resolveOptions(partial: Partial<Options> = {}, command: Command 
     const stray = (['port', 'host', 'open'] as const).find(given);
     if (stray !== undefined) throw new UsageError(`--${stray} works only with flameprof serve`);
   }
-  if (command !== 'diff' && (out.normalize || out.negate)) {
-    throw new UsageError(`--${out.normalize ? 'normalize' : 'negate'} works only with flameprof diff`);
+  if (command !== 'diff') {
+    const stray = (['normalize', 'negate', 'match'] as const).find(given);
+    if (stray !== undefined) throw new UsageError(`--${stray} works only with flameprof diff`);
   }
   if (command === 'diff' && !DIFF_FORMATS.includes(out.format)) {
     throw new UsageError(`a diff is drawn as ${DIFF_FORMATS.slice(0, -1).join(', ')} or ${DIFF_FORMATS.at(-1)}, not ${out.format}`);

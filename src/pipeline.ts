@@ -2,7 +2,8 @@
  * The pipeline, as the library exposes it: bytes -> profile model -> frames -> output bytes,
  * and two profiles -> their diff. The CLI and the server are thin layers over these functions.
  */
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
 import { FlameprofError, InputError } from './errors';
 import { estimateFrames } from './frames/estimate';
 import { onlySections, type FrameOptions, type FrameSet } from './frames/frame-set';
@@ -36,7 +37,7 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   const opts = resolveOptions(options);
   const threshold = opts.minWidth === undefined ? opts.threshold : (opts.minWidth / opts.width) * 100;
   const budget = { threshold, maxFrames: opts.maxFrames, maxDepth: opts.maxDepth };
-  const sel = selection(opts);
+  const sel = matching(selection(opts), profile);
   const frames = selects(sel)
     ? selectedFrames(profile, sel, budget)
     : profile.kind === 'callgraph'
@@ -45,13 +46,22 @@ export function buildFrames(profile: Profile, options: Partial<Options> = {}): F
   return onlySections(shortenPaths(frames, opts), opts.sections);
 }
 
+/** The selection without the --hide expressions that match no function: hiding nothing changes nothing. */
+function matching(sel: Selection, profile: Profile): Selection {
+  if (sel.hide.length === 0) return sel;
+  const labels = profile.kind === 'callgraph' ? Array.from({ length: profile.count }, (_, i) => funcLabel(funcKey(profile, i))) : profile.funcs.map(sampledLabel);
+  return { ...sel, hide: sel.hide.filter((re) => labels.some((l) => re.test(l))) };
+}
+
 /**
  * The frames of the selected stacks: a sampled profile's own, or a pstats dump's estimated
- * ones (its flame's paths, drawn ten times finer than asked so that a focused part keeps
- * its detail), merged again.
+ * ones (its flame's paths with their own time, the folded log's lines), merged again. --hide
+ * alone takes them at the threshold asked, so that the total is the log's; --focus and
+ * --reverse draw ten times finer, so that a focused part keeps its detail.
  */
 function selectedFrames(profile: Profile, sel: Selection, budget: FrameOptions): FrameSet {
-  const estimated = profile.kind === 'callgraph' ? estimateFrames(profile, { ...budget, threshold: budget.threshold / 10 }) : undefined;
+  const fine = sel.focus !== undefined || sel.reverse;
+  const estimated = profile.kind === 'callgraph' ? estimateFrames(profile, { ...budget, threshold: fine ? budget.threshold / 10 : budget.threshold }) : undefined;
   const stacks = profile.kind === 'callgraph' ? flameStacks(estimated!) : profile;
   const chosen = selectStacks(stacks, sel, profile.kind === 'callgraph' ? undefined : sampledLabel);
   if (sel.focus !== undefined && chosen.focused.length === 0) {
@@ -158,6 +168,8 @@ export async function runProgram(
 ): Promise<RunResult> {
   const { args = [], cwd, env } = program;
   const opts = resolveOptions(options, 'run');
+  // A script that is not there is an input problem (exit 1), not Python's usage error (2).
+  if ('script' in target && !existsSync(resolvePath(cwd ?? '.', target.script))) throw new InputError(`${target.script}: no such file (the script to run)`);
   // Loaded only for runs: with child_process it costs every other start-up time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runPython } = require('./io/python') as typeof import('./io/python');

@@ -85,13 +85,24 @@ test('decimal sample counts are written back as given in the folded log', () => 
 });
 
 describe('the roots warning says what it means', () => {
-  test('a dump whose only root is the profiler itself (profiling started inside the program)', () => {
-    const r = cli(['--format=log', join(ROOT, 'test', 'fixtures', 'textproc.prof')]);
-    expect(r.status).toBe(0);
-    expect(r.stderr).toBe(
-      "flameprof: warning: can't find proper roots: the functions nobody calls (<method 'disable' of '_lsprof.Profiler' objects>) " +
-        'take 691 ns of 108 ms; as flameprof does, <built-in method builtins.exec> is drawn as a root too, and the times add up: nothing to worry about\n',
-    );
+  test("a dump whose only root is the profiler's own entry, whose times add up with flameprof's extra root: nothing said", () => {
+    for (const name of ['textproc.prof', 'pyprofile.prof']) {
+      const r = cli(['--format=log', join(ROOT, 'test', 'fixtures', name)]);
+      expect([name, r.status, r.stderr]).toEqual([name, 0, '']);
+    }
+  });
+
+  test('a flame holding almost none of the time says so, and what to do', () => {
+    const functions: FunctionStats[] = [
+      { key: { file: '~', line: 0, name: "<method 'disable' of '_lsprof.Profiler' objects>" }, stat: { cc: 1, nc: 1, tt: 0.000001, ct: 0.000001 }, callers: [] },
+      { key: { file: 'a.py', line: 1, name: 'running' }, stat: { cc: 1, nc: 1, tt: 1, ct: 3 }, callers: [{ caller: 2, timing: { cc: 1, nc: 1, tt: 1, ct: 3 }, estimated: false }] },
+      { key: { file: 'a.py', line: 9, name: 'loop' }, stat: { cc: 1, nc: 1, tt: 5, ct: 12 }, callers: [{ caller: 2, timing: { cc: 1, nc: 1, tt: 1, ct: 3 }, estimated: false }] },
+    ];
+    expect(buildFrames(callGraphFromObjects(functions)).warnings).toEqual([
+      "the flame's bottom row holds 0.0000167 % of the time: the functions nobody calls (none but the profiler) take 1 µs of 6 s " +
+        "(profiling started inside running code?). The inverted section and the report's table hold all of it; " +
+        'for whole stacks, profile from the start (flameprof -r, or python -m cProfile)',
+    ]);
   });
 
   test('roots whose times do not add up to the own times: the bottom row may not fill the width', () => {
@@ -105,8 +116,8 @@ describe('the roots warning says what it means', () => {
     ];
     const fs = buildFrames(callGraphFromObjects(functions));
     expect(fs.warnings).toEqual([
-      "can't find proper roots: the functions nobody calls (main) take 10 s of 2 s; 100 % is the sum of own times, " +
-        "so the bottom row may not fill the width: the dump's times may not be consistent (a merge of unrelated runs?)",
+      "the flame's bottom row is 500 % of the width: the functions nobody calls (main) take 10 s, but the own times add up to 2 s, " +
+        "so the dump's times do not agree (a merge of unrelated runs?). The inverted section and the report's table hold the dump's own numbers",
     ]);
   });
 });

@@ -66,7 +66,7 @@ test('the SVG: AFTER\'s frames, the function made slower the reddest, tooltips w
   expect(tint(reddest.fill).red).toBe(255);
   // Its tooltip gives both sides' own and cumulative times and the change.
   expect(reddest.title).toMatch(/ — own [\d.e-]+ -> [\d.e-]+ s, change \+[\d.e-]+ s \(\+[\d.]+% of the total\); cumulative [\d.e-]+ -> [\d.e-]+ s$/);
-  expect(readFileSync(out, 'utf8')).toContain('red: grew from BEFORE to AFTER, blue: shrank, white: equal');
+  expect(readFileSync(out, 'utf8')).toContain('red: own time grew from BEFORE to AFTER, blue: shrank, white: equal');
 });
 
 test("--negate draws BEFORE's frames", () => {
@@ -74,7 +74,7 @@ test("--negate draws BEFORE's frames", () => {
   const before = buildFrames(readProfile(readFileSync(BEFORE), BEFORE));
   const flame = readOurSvg(r.stdout).frames.filter((f) => f.section === 'flame');
   expect(flame.map((f) => f.width)).toEqual(before.flame.toArray().map((f) => expect.closeTo(Math.max(1, (f.w / before.total) * 1200 - 1), 6)));
-  expect(r.stdout).toContain('widths: BEFORE&#39;s estimated frames');
+  expect(r.stdout).toContain('BEFORE&#39;s frames, estimated below the first level');
 });
 
 test('a profile against itself: every frame white, every change zero', () => {
@@ -116,6 +116,41 @@ test('hostile names: the diff SVG is well-formed and keeps every name', () => {
   for (const n of HOSTILE_NAMES.slice(0, 7)) expect(svg.frames.some((f) => f.title.includes(n))).toBe(true);
   expect(svg.frames.length).toBeGreaterThanOrEqual(callGraphObjects(decoded).length);
   expect(r.stdout).not.toMatch(/<script>alert/);
+});
+
+test("one scale for every frame: a new path worth little stays pale, the function that doubled is the reddest", () => {
+  const before = join(dir, 'scale-before.folded');
+  const after = join(dir, 'scale-after.folded');
+  writeFileSync(before, 'app.py:1:main;app.py:5:work 1000\n');
+  writeFileSync(after, 'app.py:1:main;app.py:5:work 2000\napp.py:1:main;app.py:9:tiny 20\n');
+  const r = cli('diff', before, after);
+  expect(r.status).toBe(0);
+  const flame = readOurSvg(r.stdout).frames.filter((f) => f.section === 'flame');
+  const fill = (name: string) => tint(flame.find((f) => f.title.startsWith(`app.py:${name === 'work' ? 5 : 9}:${name} `))!.fill).red;
+  expect(fill('work')).toBe(255);
+  expect(fill('tiny')).toBeGreaterThan(0);
+  expect(fill('tiny')).toBeLessThan(fill('work') / 2);
+  // The legend is whole at the default width: nothing cut off.
+  const legend = /<text id="legend"[^>]*>([^<]*)<\/text>/.exec(r.stdout)![1];
+  expect(legend).toBe("AFTER&#39;s frames · red: own time grew from BEFORE to AFTER, blue: shrank, white: equal");
+  const est = /<text id="legend"[^>]*>([^<]*)<\/text>/.exec(cli('diff', '--normalize', BEFORE, AFTER).stdout)![1];
+  expect(est).not.toMatch(/\.\.$/);
+  expect(est).toContain('estimated below the first level');
+});
+
+test('--match name pairs frames whose files moved; by path they are all new', () => {
+  const before = join(dir, 'moved-before.folded');
+  const after = join(dir, 'moved-after.folded');
+  writeFileSync(before, 'app.py:1:main;app.py:5:work 100\n');
+  writeFileSync(after, 'app2.py:1:main;app2.py:5:work 100\n');
+  expect(cli('diff', '--match', 'name', '--format=log', before, after).stdout).toBe('main 0 0\nmain;work 100 100\n');
+  expect(cli('diff', '--format=log', before, after).stdout).toBe('app.py:1:main 0 0\napp.py:1:main;app.py:5:work 100 0\napp2.py:1:main 0 0\napp2.py:1:main;app2.py:5:work 0 100\n');
+  const svg = readOurSvg(cli('diff', '--match', 'name', before, after).stdout);
+  expect(svg.frames.every((f) => f.fill === 'rgb(255,255,255)')).toBe(true);
+  // By path, the moved work is new and all change; main has no own time on either side.
+  const byPath = readOurSvg(cli('diff', before, after).stdout).frames.filter((f) => f.section === 'flame');
+  expect(byPath.filter((f) => f.title.includes(':work ')).map((f) => tint(f.fill).red)).toEqual([255]);
+  expect(cli('--match', 'name', before).stderr).toBe("flameprof: --match works only with flameprof diff (see 'flameprof --help')\n");
 });
 
 test('bad input: one line naming the file; usage errors exit 2', () => {

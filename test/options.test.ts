@@ -173,17 +173,29 @@ describe('--hide, --focus, --reverse, --icicle, --subtitle, --width 100%', () =>
     expect(roots).toContain('/usr/lib/python3.11/json/encoder.py:258:iterencode');
   });
 
+  test("--hide matching nothing changes nothing; on a real dump it keeps the log's total", () => {
+    const SYMPY = join(ROOT, 'bench', 'inputs', 'sympy-tests.prof');
+    const log = (...args: string[]): string => cli(...args, '--format=log', SYMPY).stdout;
+    const sum = (text: string): number => text.split('\n').filter(Boolean).reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const plainLog = log();
+    expect(log('--hide', 'no_such_function')).toBe(plainLog);
+    const hidden = log('--hide', 'importlib');
+    expect(hidden).not.toContain('importlib');
+    expect(plainLog).toContain('importlib');
+    expect(Math.abs(sum(hidden) - sum(plainLog)) / sum(plainLog)).toBeLessThan(0.005);
+  });
+
   test('on a cProfile dump --hide and --focus keep the totals of the estimated stacks, and say what is exact', () => {
-    // The estimated stacks they start from: the flame's paths at a tenth of the threshold.
+    // The estimated stacks --hide starts from: the flame's paths at the threshold asked.
+    const all = buildFrames(profile, { threshold: 0.1 }).flame.toArray().reduce((a, f) => a + f.self, 0);
+    // Those --focus starts from: at a tenth of the threshold.
     const plain = buildFrames(profile, { threshold: 0.01 });
     const funcs = plain.funcs.map((f) => f.label);
-    let all = 0;
     let through = 0;
     const path: string[] = [];
     for (const f of plain.flame.toArray()) {
       path.length = f.level;
       path.push(funcs[f.func]);
-      all += f.self;
       if (path.some((l) => /:_tokenize$/.test(l))) through += f.self;
     }
     const hidden = cli('--hide', 'tokenize', '--format=log', '--threshold', '0.1', TEXTPROC);

@@ -13,6 +13,19 @@ export interface DiffOptions {
   readonly normalize?: boolean;
   /** Draw BEFORE's flame (where what is gone still shows) instead of AFTER's. Default false. */
   readonly negate?: boolean;
+  /**
+   * How frames of the two sides are paired: by their call path of `file:line:name` labels
+   * ('path', the default), or of function names alone ('name': a file renamed or moved, or
+   * lines shifted, still pairs).
+   */
+  readonly match?: DiffMatch;
+}
+
+export type DiffMatch = 'path' | 'name';
+
+/** The word a frame's function goes by in a path key. */
+export function pathWord(frames: FrameSet, func: number, match: DiffMatch | undefined): string {
+  return match === 'name' ? frames.funcs[func].key.name : frames.funcs[func].label;
 }
 
 /** Per frame of a section: cumulative and own time before and after (BEFORE's scaled when normalizing). */
@@ -45,12 +58,12 @@ export function diffFrames(before: FrameSet, after: FrameSet, opts: DiffOptions 
   const other = negate ? after : before;
   let maxChange = 0;
   const side = (mine: FrameColumns, theirs: FrameColumns, mineSet: FrameSet, theirSet: FrameSet) => {
-    const ours = pathTimes(mine, mineSet);
-    const other = pathTimes(theirs, theirSet);
+    const ours = pathTimes(mine, mineSet, opts.match);
+    const other = pathTimes(theirs, theirSet, opts.match);
     const n = mine.length;
     const d = { before: new Float64Array(n), after: new Float64Array(n), selfBefore: new Float64Array(n), selfAfter: new Float64Array(n) };
     const missing = new Uint8Array(n);
-    forEachPath(mine, mineSet, (i, key) => {
+    forEachPath(mine, mineSet, opts.match, (i, key) => {
       const o = other.get(key);
       if (o === undefined) missing[i] = 1;
       const m = ours.get(key)!;
@@ -77,20 +90,20 @@ export function diffFrames(before: FrameSet, after: FrameSet, opts: DiffOptions 
   };
 }
 
-/** Each frame's path key (its labels from level 0 down, `;`-joined), in pre-order. */
-function forEachPath(c: FrameColumns, frames: FrameSet, f: (i: number, key: string) => void): void {
+/** Each frame's path key (its words from level 0 down, `;`-joined), in pre-order. */
+function forEachPath(c: FrameColumns, frames: FrameSet, match: DiffMatch | undefined, f: (i: number, key: string) => void): void {
   const path: string[] = [];
   for (let i = 0; i < c.length; i++) {
     path.length = c.level[i];
-    path.push(frames.funcs[c.func[i]].label);
+    path.push(pathWord(frames, c.func[i], match));
     f(i, path.join(';'));
   }
 }
 
 /** Cumulative and own time by path. A path can occur twice (an exact and an estimated child of one function): they add up. */
-function pathTimes(c: FrameColumns, frames: FrameSet): Map<string, { w: number; self: number }> {
+function pathTimes(c: FrameColumns, frames: FrameSet, match: DiffMatch | undefined): Map<string, { w: number; self: number }> {
   const out = new Map<string, { w: number; self: number }>();
-  forEachPath(c, frames, (i, key) => {
+  forEachPath(c, frames, match, (i, key) => {
     const t = out.get(key);
     if (t === undefined) out.set(key, { w: c.w[i], self: c.self[i] });
     else {

@@ -126,7 +126,8 @@ function buildGraph(c: CallGraphColumns, warnings: string[]): Graph | undefined 
       extraRoot = candidate;
     }
   }
-  if (rootsOff) warnings.push(rootsWarning(c, roots, rootsum, selfsum, extraRoot));
+  const said = rootsOff ? rootsWarning(c, roots, rootsum, selfsum, extraRoot) : undefined;
+  if (said !== undefined) warnings.push(said);
 
   // Sort the functions once; every list below is then filled in key order directly, with
   // no comparisons (function keys are unique within a profile).
@@ -247,22 +248,38 @@ function buildGraph(c: CallGraphColumns, warnings: string[]): Graph | undefined 
   };
 }
 
+/** What the profilers themselves leave in a dump: cProfile's `disable`, the profile module's `profiler`. */
+function isProfilerEntry(c: CallGraphColumns, f: number): boolean {
+  const file = c.strings[c.file[f]];
+  const name = c.strings[c.name[f]];
+  return (file === '~' && /^<(method|built-in method) '?(_lsprof\.Profiler\.)?disable'? ?(of '_lsprof\.Profiler' objects)?>$/.test(name)) || (file === 'profile' && name === 'profiler');
+}
+
 /**
- * flameprof's "can't find proper roots", in a plain line: what it means for this graph and
- * whether it matters. Most often profiling started inside a running program (Profile.enable,
- * a pytest plugin), and the functions nobody calls hold almost none of the time.
+ * flameprof's "can't find proper roots", said only when it matters: when the roots, with
+ * flameprof's extra root, do not add up to the 100 % (the sum of own times), so that the
+ * flame's bottom row does not fill the width and time a user would look for is not where
+ * they look. When an extra root makes them add up (a dump of `python -m cProfile` or of the
+ * profile module, whose only root is the profiler's own entry) nothing is said.
  */
-function rootsWarning(c: CallGraphColumns, roots: number[], rootsum: number, selfsum: number, extraRoot: number): string {
+function rootsWarning(c: CallGraphColumns, roots: number[], rootsum: number, selfsum: number, extraRoot: number): string | undefined {
+  if (extraRoot >= 0) return undefined;
   const nameOf = (f: number): string => c.strings[c.name[f]];
-  const which = roots.length === 0 ? 'none' : roots.length <= 2 ? roots.map(nameOf).join(' and ') : `${roots.length} functions`;
-  const found = `can't find proper roots: the functions nobody calls (${which}) take ${seconds(rootsum)} of ${seconds(selfsum)}`;
-  if (extraRoot >= 0) {
-    return `${found}; as flameprof does, ${nameOf(extraRoot)} is drawn as a root too, and the times add up: nothing to worry about`;
+  const named = roots.filter((f) => !isProfilerEntry(c, f));
+  const which = named.length === 0 ? 'none but the profiler' : named.length <= 2 ? named.map(nameOf).join(' and ') : `${named.length} functions`;
+  const share = `${Number(((100 * rootsum) / selfsum).toPrecision(3))} %`;
+  if (rootsum < selfsum) {
+    return (
+      `the flame's bottom row holds ${share} of the time: the functions nobody calls (${which}) take ${seconds(rootsum)} of ${seconds(selfsum)} ` +
+      "(profiling started inside running code?). The inverted section and the report's table hold all of it; " +
+      'for whole stacks, profile from the start (flameprof -r, or python -m cProfile)'
+    );
   }
-  if (rootsum < selfsum * 0.01) {
-    return `${found}, as when profiling starts inside a running program; 100 % is the sum of own times, as flameprof does it: nothing to worry about`;
-  }
-  return `${found}; 100 % is the sum of own times, so the bottom row may not fill the width: the dump's times may not be consistent (a merge of unrelated runs?)`;
+  return (
+    `the flame's bottom row is ${share} of the width: the functions nobody calls (${which}) take ${seconds(rootsum)}, ` +
+    `but the own times add up to ${seconds(selfsum)}, so the dump's times do not agree (a merge of unrelated runs?). ` +
+    "The inverted section and the report's table hold the dump's own numbers"
+  );
 }
 
 /** A time in seconds, to 3 significant digits, in the unit that reads best. */

@@ -51,6 +51,8 @@ export function readInput(bytes: Uint8Array, name: string, settings: InputSettin
     const profile = importer(auto ? detectFormat(bytes) : (settings.inputFormat as ImporterName)).read(bytes, settings);
     return fromSources(named(profile, name), [name]);
   } catch (err) {
+    // A script given where a profile goes: say how to profile it.
+    if (err instanceof InputError && /\.pyw?$/i.test(name)) throw new InputError(`${name}: a Python script, not a profile: to profile it, run flameprof -r ${name}`);
     throw inFile(name, err);
   }
 }

@@ -54,7 +54,7 @@ export async function writeOutput(path: string, chunks: Iterable<Uint8Array>): P
     try {
       fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
     } catch (err) {
-      throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
+      throw new FlameprofError(`${path}: cannot write: ${folderReason(err, dirname(path))}`);
     }
     try {
       if (st !== undefined) keepOwnership(fd, st);
@@ -90,6 +90,14 @@ function followLinks(path: string): string {
     p = resolve(dirname(p), readlinkSync(p));
   }
   throw new FlameprofError(`${path}: cannot write: too many levels of symbolic links`);
+}
+
+/** Why a file in `folder` cannot be made: naming the folder when it is the folder that is missing. */
+function folderReason(err: unknown, folder: string): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `the folder ${folder} does not exist`;
+  if (code === 'ENOTDIR') return `${folder} is not a folder`;
+  return fsReason(err);
 }
 
 function statOrUndefined(target: string, path: string): Stats | undefined {

@@ -16,10 +16,11 @@ export function diffPaint(diff: FrameDiff, unit: string): FramePaint {
   return {
     fill(flame, i) {
       const s = section(flame);
-      const gone = missing(flame)[i] === 1;
-      // A frame only one side has is all change: new (red), or gone after (blue, with --negate).
-      const change = gone ? (diff.negate ? -1 : 1) : s.selfAfter[i] - s.selfBefore[i];
-      const t = gone ? 1 : diff.maxChange > 0 ? Math.abs(change) / diff.maxChange : 0;
+      // One scale for every frame: its change of own time against the largest change. A frame
+      // only one side has changed by its whole own time (its other side is 0), no more: a new
+      // path worth microseconds stays pale.
+      const change = s.selfAfter[i] - s.selfBefore[i];
+      const t = diff.maxChange > 0 ? Math.abs(change) / diff.maxChange : 0;
       // 86 shades a hue, in steps of 3: the report keeps fills in one byte.
       const pale = 255 - 3 * Math.round(85 * t);
       if (change > 0) return `rgb(255,${pale},${pale})`;
@@ -50,15 +51,14 @@ export function diffUnit(diff: FrameDiff, s: { readonly countName: string | unde
   return s.countName ?? (diff.frames.unit === 'seconds' ? 's' : 'samples');
 }
 
-/** The header's line for a differential graph. */
+/** The header's line for a differential graph (short enough for one row of a graph 1200 px wide). */
 export function diffLegend(diff: FrameDiff, normalized: boolean): string {
   // A pstats dump's frames below the first level are the estimator's.
   const estimated = diff.frames.unit === 'seconds' && !diff.frames.fromStacks;
   const side = diff.negate ? 'BEFORE' : 'AFTER';
   return (
-    `widths: ${side}'s ${estimated ? 'estimated ' : ''}frames · colour: the change of a frame's own time, red: grew from BEFORE to AFTER, blue: shrank, white: equal` +
-    (normalized ? ' · BEFORE scaled to the same total' : '') +
-    (estimated ? ' · green frames do not apply here: every width below the first level is estimated' : '')
+    `${side}'s frames${estimated ? ', estimated below the first level' : ''} · red: own time grew from BEFORE to AFTER, blue: shrank, white: equal` +
+    (normalized ? " · BEFORE scaled to AFTER's total" : '')
   );
 }
 

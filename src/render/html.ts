@@ -31,7 +31,8 @@ export const htmlRenderer = {
     checkSize(htmlRenderer, diff.frames, s.maxOutput);
     const paint = diffPaint(diff, diffUnit(diff, s));
     const scale = s.normalize && sides.before.total > 0 ? sides.after.total / sides.before.total : 1;
-    const side = (f: FrameSet) => ({ funcs: f.funcs, exact: exactStats(f.profile) });
+    // The table of changes pairs functions as the frames are paired.
+    const side = (f: FrameSet) => ({ funcs: s.match === 'name' ? f.funcs.map((fn) => ({ key: fn.key, label: fn.key.name })) : f.funcs, exact: exactStats(f.profile) });
     const legend = diffLegend(diff, s.normalize);
     return renderHtml(diff.frames, { ...htmlOptions(s), diff: { diff, paint, legend, before: side(sides.before), after: side(sides.after), scale } }, chunks);
   },

@@ -14,7 +14,11 @@ export const logRenderer = {
   flameOnly: true,
   size: sizeBy(true, logSize),
   render: (frames: FrameSet, s: RenderSettings, chunks: ChunkOptions) => renderLog(frames, s.logMult, chunks),
-  renderDiff: (sides: DiffSides, s: RenderSettings, chunks: ChunkOptions) => renderDiffLog(sides.before, sides.after, s.logMult, s.normalize, chunks),
+  renderDiff: (sides: DiffSides, s: RenderSettings, chunks: ChunkOptions) => {
+    // Paired by names alone, the stacks are written by names alone.
+    const words = (f: FrameSet): FrameSet => (s.match === 'name' ? { ...f, funcs: f.funcs.map((fn) => ({ key: fn.key, label: fn.key.name })) } : f);
+    return renderDiffLog(words(sides.before), words(sides.after), s.logMult, s.normalize, chunks);
+  },
 } as const satisfies Renderer;
 
 /**

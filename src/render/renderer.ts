@@ -5,6 +5,7 @@
  * CLI's format checks, -r's output names and the size check all come from there.
  */
 import { FlameprofError } from '../errors';
+import type { DiffMatch } from '../frames/diff';
 import type { FrameSet, Sections } from '../frames/frame-set';
 import type { ChunkOptions } from './bytes';
 import type { ColorScheme } from './colour';
@@ -61,6 +62,7 @@ export interface RenderSettings extends Geometry {
   readonly maxOutput: number;
   readonly normalize: boolean;
   readonly negate: boolean;
+  readonly match: DiffMatch;
 }
 
 /** The two sides of a comparison, each side's frames built from one kind of profile. */

@@ -7,7 +7,7 @@ import { readReport, type Report } from './data';
 import { FlameView } from './flame-view';
 import { GraphView } from './graph-view';
 import { SandwichView } from './sandwich-view';
-import { searchRegex } from '../render/search';
+import { regexProblem, searchRegex } from '../render/search';
 import { formatHash, parseHash, VIEWS, type State, type ViewName } from './state';
 import { DiffView } from './diff-view';
 import { TableView } from './table-view';
@@ -113,6 +113,8 @@ function main(): void {
   function go(change: Partial<State>, quiet = false): void {
     state = { ...state, ...change };
     if (!shown.includes(state.view)) state.view = report.data.view;
+    // The function is the sandwich's: leaving it forgets it (and links do not keep it).
+    if (state.view !== 'sandwich') state.fn = undefined;
     const hash = formatHash(state);
     if (hash !== location.hash) {
       if (quiet) history.replaceState(null, '', hash);
@@ -123,8 +125,12 @@ function main(): void {
 
   function apply(): void {
     const prev = applied;
-    applied = state;
     if (!shown.includes(state.view)) state = { ...state, view: report.data.view };
+    if (state.view !== 'sandwich' && state.fn !== undefined) state = { ...state, fn: undefined };
+    applied = state;
+    if (formatHash(state) !== location.hash && location.hash !== '') history.replaceState(null, '', formatHash(state));
+    // What the details line says belongs to the view it was said in.
+    if (prev !== undefined && prev.view !== state.view) showDetails(undefined);
     for (const v of shown) {
       views[v]!.el.hidden = v !== state.view;
       tabButtons.get(v)!.classList.toggle('active', v === state.view);
@@ -152,9 +158,7 @@ function main(): void {
       } catch (err) {
         search.classList.add('bad');
         status.classList.add('err');
-        // The engine's message repeats the pattern: keep only the reason, as the SVG does.
-        const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-        status.textContent = `Invalid regular expression: ${why}`;
+        status.textContent = `Invalid regular expression: ${regexProblem(err)}`;
       }
     }
     if (matches !== undefined) status.textContent = `Matched: ${matchedPercent(report, matches)} % of total time`;

@@ -45,7 +45,7 @@ export function listingPage(dir: string, entries: readonly ListingEntry[], pendi
       ? `<td>${s.kind}</td><td class="num">${size(e.size)}</td><td class="num">${amount(s.total, s.unit)}</td>` +
         `<td class="top">${escapeXml(s.top)}${s.top === '' ? '' : ` <span class="muted">(${amount(s.topOwn, s.unit)})</span>`}</td>`
       : e.error !== undefined
-        ? `<td class="err">cannot read</td><td class="num">${size(e.size)}</td><td colspan="2" class="err top">${escapeXml(e.error)}</td>`
+        ? `<td class="err">cannot read</td><td class="num">${size(e.size)}</td><td colspan="2" class="err top">${escapeXml(withoutContent(e.error))}</td>`
         : `<td class="muted">reading…</td><td class="num">${size(e.size)}</td><td colspan="2" class="muted">reload to see</td>`;
     const text = `${e.name} ${s?.kind ?? ''} ${s?.top ?? ''}`;
     return (
@@ -68,6 +68,15 @@ export function listingPage(dir: string, entries: readonly ListingEntry[], pendi
     (entries.length === 0 ? `<p class="muted">No profiles here yet (${IMPORTERS.flatMap((i) => i.extensions).join(', ')}, or gzip of them).</p>\n` : '') +
     `<script>${asset('listing.js')}</script>\n</body>\n</html>\n`
   );
+}
+
+/**
+ * A reader's message without what it quotes of the file (the readers quote a bad line or
+ * value as a JSON string): a page never shows a file's content, which may not be a profile
+ * at all.
+ */
+export function withoutContent(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, (q) => (q === '"stack count"' ? q : '(not shown)'));
 }
 
 export function errorPage(status: number, title: string, message: string): string {

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { FlameprofError } from '../errors';
 import { PROFILE_FILE } from '../import/registry';
 import { reportPolicy } from '../render/html';
-import { errorPage, listingPage, listingScriptHash, type ListingEntry } from './listing';
+import { errorPage, listingPage, listingScriptHash, withoutContent, type ListingEntry } from './listing';
 import type { ServeReply, ServeRequest, Summary } from './worker';
 
 export interface ServeOptions {
@@ -94,7 +94,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
 
   /**
    * A path under the root, or the status to refuse it with: `..` and absolute paths, NUL,
-   * encoded separators, and symlinks that lead outside are refused (403); what is not there, 404.
+   * encoded separators, and symlinks that lead outside are refused (403); what is not there, or
+   * not listed (hidden, or not named as a profile), 404.
    */
   function safePath(given: string, encoded: boolean): Safe | number {
     if (encoded && /%(2f|5c|00)/i.test(given)) return 403;
@@ -105,6 +106,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       return 404;
     }
     if (rel === '' || rel.includes('\0') || rel.includes('\\') || isAbsolute(rel) || rel.split('/').some((s) => s === '..' || s === '.')) return 403;
+    // Only what the listing lists: a profile's name, in no hidden folder nor node_modules.
+    if (!listed(rel)) return 404;
     const full = join(root, ...rel.split('/'));
     let real: string;
     try {
@@ -136,7 +139,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     const reply = await cached.html;
     if (!reply.ok) {
       reports.delete(key);
-      return send(res, 422, errorPage(422, 'cannot show this profile', reply.error));
+      return send(res, 422, errorPage(422, 'cannot show this profile', withoutContent(reply.error)));
     }
     const html = reply.html!;
     send(res, 200, Buffer.from(html.buffer, html.byteOffset, html.length), undefined, reportPolicy());
@@ -186,9 +189,16 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   };
 }
 
+/** Whether the listing lists a path (relative, `/`-separated): nothing hidden, a profile's name. */
+function listed(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.every((p) => !p.startsWith('.') && p !== 'node_modules') && PROFILE_FILE.test(parts[parts.length - 1]);
+}
+
 /**
  * Profiles under `root`, sub-folders too, each folder once (links can make loops); symlinks
- * are followed only where they stay inside, and hidden folders and node_modules are skipped.
+ * are followed only where they stay inside, and hidden files and folders and node_modules are
+ * skipped.
  */
 function walk(root: string): Array<{ full: string; name: string; stat: Stats }> {
   const out: Array<{ full: string; name: string; stat: Stats }> = [];
@@ -223,7 +233,7 @@ function walk(root: string): Array<{ full: string; name: string; stat: Stats }> 
       }
       if (stat.isDirectory()) {
         if (!n.startsWith('.') && n !== 'node_modules') visit(full, depth + 1);
-      } else if (stat.isFile() && PROFILE_FILE.test(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
+      } else if (stat.isFile() && listed(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
     }
   };
   visit(root, 0);

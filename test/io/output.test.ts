@@ -75,9 +75,14 @@ test("a renderer's error keeps its own words, and the old file stays", async () 
   expect(leftovers()).toEqual([]);
 });
 
-test('a folder that cannot be written is one FlameprofError naming the file', async () => {
+test('a folder that cannot be written is one FlameprofError naming the file and the folder', async () => {
   const path = join(dir, 'no-such-folder', 'x.svg');
-  await expect(writeOutput(path, render(frames, { format: 'svg' }))).rejects.toThrow(new FlameprofError(`${path}: cannot write: no such file`));
+  await expect(writeOutput(path, render(frames, { format: 'svg' }))).rejects.toThrow(
+    new FlameprofError(`${path}: cannot write: the folder ${join(dir, 'no-such-folder')} does not exist`),
+  );
+  writeFileSync(join(dir, 'a-file'), 'x');
+  const under = join(dir, 'a-file', 'x.svg');
+  await expect(writeOutput(under, render(frames, { format: 'svg' }))).rejects.toThrow(new FlameprofError(`${under}: cannot write: ${join(dir, 'a-file')} is not a folder`));
 });
 
 test('the temporary file is created exclusively: a link planted at its name is not followed', async () => {

@@ -161,6 +161,27 @@ describe('--format=html in Chromium', () => {
     }
   });
 
+  test("leaving a sandwich forgets its function: the hash and the header no longer hold it", async () => {
+    const { file } = writeReport('forget', load(DUMPS['pipeline.prof']));
+    const fn = 'samples/pipeline.py:58:main';
+    const { page, problems } = await open(file, `#view=sandwich&fn=${encodeURIComponent(fn)}`);
+    expect(await page.textContent('.sandwich-title')).toContain(fn);
+    // Hovering a box of the sandwich fills the details line.
+    await page.hover('.sandwich-view .sbox[data-tip]');
+    expect(await page.textContent('#details')).not.toBe('');
+    for (const [key, view] of [['1', 'flame'], ['3', 'table'], ['5', 'graph']]) {
+      await page.keyboard.press(key);
+      expect(await hashOf(page)).toEqual({ view });
+      expect(await page.textContent('#details')).toBe('');
+    }
+    // A link that names a function for another view is read without it.
+    await page.evaluate((h) => (location.hash = h), `#view=table&fn=${encodeURIComponent(fn)}`);
+    await page.waitForFunction(() => !location.hash.includes('fn='));
+    expect(await hashOf(page)).toEqual({ view: 'table' });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test('the flame: the SVG geometry, fills and tooltips; click zooms, Esc resets; the icicle has the root on top', async () => {
     const profile = load(DUMPS['pipeline.prof']);
     const { file, frames } = writeReport('flame', profile);

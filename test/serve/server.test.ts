@@ -28,8 +28,8 @@ interface Reply {
 }
 
 /** One request with the path exactly as given (no normalising of `..` by a client library). */
-function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
-  const url = new URL(base);
+function get(path: string, method = 'GET', headers: Record<string, string> = {}, at = base): Promise<Reply> {
+  const url = new URL(at);
   return new Promise((done, fail) => {
     const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -188,6 +188,42 @@ test('a corrupt dump gives an error page naming it (422), and the server keeps s
   const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(ok.body)![1];
   expect(ok.headers['content-security-policy']).toBe(meta);
   expect(meta).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; /);
+});
+
+test('only what the listing lists is served, and no page quotes what a file holds', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'flameprof-serve-secret-'));
+  try {
+    const SECRET = 'SECRET=hunter2';
+    mkdirSync(join(d, '.hidden'));
+    writeFileSync(join(d, '.hidden', 'creds.prof'), `${SECRET}\n`);
+    writeFileSync(join(d, '.hidden', 'creds'), `${SECRET}\n`);
+    writeFileSync(join(d, '.secret.prof'), `${SECRET}\n`);
+    writeFileSync(join(d, 'notes.md'), `${SECRET}\n`);
+    writeFileSync(join(d, 'secrets.txt'), `${SECRET}\n`);
+    mkdirSync(join(d, 'node_modules'));
+    writeFileSync(join(d, 'node_modules', 'x.prof'), `${SECRET}\n`);
+    copyFileSync(join(ROOT, 'samples', 'pipeline.prof'), join(d, 'pipeline.prof'));
+    const s = await start([d, '--port', '0']);
+    try {
+      const listing = await get('/', 'GET', {}, s.url);
+      const names = [...listing.body.matchAll(/<td class="name"><a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => m[2]);
+      expect(names.sort()).toEqual(['pipeline.prof', 'secrets.txt']);
+      for (const path of ['/view/.hidden/creds.prof', '/view/.hidden/creds', '/view/.secret.prof', '/view/notes.md', '/view/node_modules/x.prof', '/diff?before=.secret.prof&after=pipeline.prof']) {
+        const r = await get(path, 'GET', {}, s.url);
+        expect([path, r.status, r.body.includes('hunter2')]).toEqual([path, 404, false]);
+      }
+      // A listed file that is no profile: its error names it and says why, never what it holds.
+      const txt = await get('/view/secrets.txt', 'GET', {}, s.url);
+      expect(txt.status).toBe(422);
+      expect(txt.body).toMatch(/<p class="err">secrets\.txt: line 1: expected &quot;stack count&quot; [^<]*got \(not shown\)<\/p>/);
+      expect(txt.body).not.toContain('hunter2');
+      expect((await get('/', 'GET', {}, s.url)).body).not.toContain('hunter2');
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });
 
 test('a hostile file name is text in the listing and runs nothing', async () => {
