@@ -14,6 +14,9 @@
  * (-r --sample, 10 ms) and under cProfile (-r): the sampler's budget is 3 % of slowdown.
  * They take about two minutes; --only leaves them out.
  *
+ * The shared-reference row reads a dump whose tuples marshal wrote once and named again, against
+ * the same dump written out (bench/inputs/make-copies.py makes both).
+ *
  * The browser rows (bench/browser.js) time the HTML report and the SVG of ~155,000 frames in
  * headless Chromium: load, zoom and search (--only browser for those alone).
  *
@@ -31,6 +34,8 @@ const node = process.execPath;
 const SYMPY = path.join(__dirname, 'inputs', 'sympy-tests.prof');
 // Real runs merged by pstats (bench/inputs/make-merge.py makes it; the rows need it).
 const MERGED = path.join(__dirname, 'inputs', 'merged-7mb.prof');
+// Copies of a dump, their tuples shared by reference or not (bench/inputs/make-copies.py).
+const MAKE_COPIES = path.join(__dirname, 'inputs', 'make-copies.py');
 
 const argv = process.argv.slice(2);
 const flag = (name) => {
@@ -108,6 +113,14 @@ CASES.push(
   { name: 'python workload, -r (cProfile)', run: ours('-r', WORKLOAD, '-o', out), vs: ['python3', [WORKLOAD]], vsName: 'plain python3', runs: PY_RUNS },
 );
 
+// A dump whose tuples are shared through marshal references reads as fast as the same dump
+// written out (issue 31: no decoding cliff).
+const SHARED = path.join(scratch, 'shared4.prof');
+const UNSHARED = path.join(scratch, 'unshared4.prof');
+spawnSync('python3', [MAKE_COPIES, SYMPY, SHARED, '4', '--shared'], { env });
+spawnSync('python3', [MAKE_COPIES, SYMPY, UNSHARED, '4'], { env });
+CASES.push({ name: 'sympy x4, tuples shared by reference', run: ours('-o', out, SHARED), vs: ours('-o', out, UNSHARED), vsName: 'the same written out', budget: 1.3 });
+
 if (BASELINE) {
   for (const threshold of ['0.1', '0.001']) {
     const args = ['--threshold', threshold, '-o', out, SYMPY];
@@ -150,14 +163,14 @@ function scaleRows() {
       const r = spawnSync('/usr/bin/time', ['-f', '%M', node, cli, ...args], { env, cwd: scratch, encoding: 'utf8' });
       return Number(r.stderr.trim().split('\n').pop()) * 1024;
     };
-    const edges = require('../dist/index.js').loadProfiles([MERGED]).functions.reduce((n, f) => n + f.callers.length, 0);
+    const edges = require('../dist/index.js').loadProfiles([MERGED]).caller.length;
     const base = median(Array.from({ length: 3 }, () => maxRss(['--version'])));
     const peak = median(Array.from({ length: 3 }, () => maxRss(['-o', out, MERGED])));
     row('merged-7mb.prof: peak RSS per call edge', (peak - base) / edges, 400, ' B', `${(peak / 2 ** 20).toFixed(0)} MB, ${edges} edges, base ${(base / 2 ** 20).toFixed(0)} MB`);
   }
   // 16 disjoint copies of one dump: the time beyond decoding (a run at --threshold 100 draws nothing).
   const copies = path.join(scratch, 'copies16.prof');
-  spawnSync('python3', ['-c', COPIES, SYMPY, copies, '16'], { env });
+  spawnSync('python3', [MAKE_COPIES, SYMPY, copies, '16'], { env });
   const beyond = (dump) => {
     const full = paired(ours('-o', out, dump), ours('--threshold', '100', '-o', out, dump), Math.min(RUNS, 9));
     return full.a - full.b;
@@ -167,19 +180,6 @@ function scaleRows() {
   row('16 disjoint copies / one, time beyond decode', sixteen / one, 3, 'x', `${sixteen.toFixed(0)} ms against ${one.toFixed(0)} ms`);
   return bad;
 }
-
-/** A dump of N disjoint copies of a dump: every file renamed copyK/FILE, merged by pstats. */
-const COPIES = `
-import marshal, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-stats = marshal.load(open(src, 'rb'))
-out = {}
-for k in range(n):
-    r = lambda f: (('copy%d/' % k) + f[0], f[1], f[2]) if f[0] != '~' else (f[0], f[1], '%s #%d' % (f[2], k))
-    for f, (cc, nc, tt, ct, callers) in stats.items():
-        out[r(f)] = (cc, nc, tt, ct, {r(c): v for c, v in callers.items()})
-marshal.dump(out, open(dst, 'wb'))
-`;
 
 (async () => {
   if (!ONLY || ONLY.includes('scale')) failed += scaleRows();

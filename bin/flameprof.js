@@ -7,7 +7,7 @@ const { main } = require('./load-bundle').loadBundle().exports;
 main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  readStdin: () => require('node:fs').readFileSync(0),
+  stdin: () => process.stdin,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -15,7 +15,7 @@ async function make() {
   const sink = { write: () => true };
   try {
     for (const args of [['-o', path.join(dir, 'run.svg'), sample], ['--format=log', '-o', path.join(dir, 'run.log'), sample]]) {
-      const code = await cli.main(args, { stdout: sink, stderr: sink, readStdin: () => Buffer.alloc(0) });
+      const code = await cli.main(args, { stdout: sink, stderr: sink, stdin: () => (async function* () {})() });
       if (code !== 0) throw new Error(`flameprof ${args.join(' ')} exited with ${code}`);
     }
   } finally {

@@ -5,12 +5,12 @@
 import { FlameprofError, InputError, UsageError } from './errors';
 import { mergeProfiles } from './import/merge';
 import { INPUT_FORMATS, readInput } from './import/registry';
-import { readInputFile } from './io/files';
+import { openInputFile } from './io/files';
 import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
 import { fromSources, type Profile } from './model/profile';
 import { DEFAULT_OPTIONS, resolveOptions, type Command, type Options } from './options';
-import { buildFrames, diffProfiles, readProfile, render, runProgram } from './pipeline';
+import { buildFrames, diffProfiles, readProfileStream, render, runProgram } from './pipeline';
 import { COLOR_SCHEMES } from './render/colour';
 import { OUTPUT_FORMATS, renderer } from './render/registry';
 
@@ -106,7 +106,8 @@ const EXAMPLES: ReadonlyArray<[string, string]> = [
 export interface CliIo {
   stdout: NodeJS.WritableStream & { fd?: number };
   stderr: NodeJS.WritableStream;
-  readStdin: () => Buffer;
+  /** Standard input, asked for only when an input is `-`. */
+  stdin: () => AsyncIterable<Uint8Array>;
 }
 
 export interface ParsedArgs {
@@ -336,9 +337,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The inputs read and merged, as a graph's or a diff side's (`-` is standard input, read once). */
-function load(paths: string[], args: ParsedArgs, io: CliIo): Profile {
-  return mergeProfiles(paths.map((p) => (p === '-' ? readProfile(readStdin(io), 'stdin', args.options) : readProfile(readInputFile(p), p, args.options))));
+/** The inputs read (as they come) and merged, as a graph's or a diff side's (`-` is standard input, read once). */
+async function load(paths: string[], args: ParsedArgs, io: CliIo): Promise<Profile> {
+  const profiles: Profile[] = [];
+  for (const p of paths) profiles.push(await readProfileStream(p === '-' ? io.stdin() : openInputFile(p), p === '-' ? 'stdin' : p, args.options));
+  return mergeProfiles(profiles);
 }
 
 function oneStdin(paths: string[]): void {
@@ -360,7 +363,7 @@ function warn(io: CliIo, warnings: readonly string[]): void {
 
 async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   oneStdin(args.inputs);
-  const frames = buildFrames(load(args.inputs, args, io), args.options);
+  const frames = buildFrames(await load(args.inputs, args, io), args.options);
   warn(io, frames.warnings);
   await output(args, io, (reuse) => render(frames, args.options, { reuse }));
   return 0;
@@ -390,17 +393,10 @@ async function runServe(args: ParsedArgs, dir: string, io: CliIo): Promise<numbe
 /** `flameprof diff`: each side loaded and merged like a graph's inputs, then compared. */
 async function runDiff(args: ParsedArgs, sides: { before: string[]; after: string[] }, io: CliIo): Promise<number> {
   oneStdin([...sides.before, ...sides.after]);
-  const diff = diffProfiles(load(sides.before, args, io), load(sides.after, args, io), args.options);
+  const diff = diffProfiles(await load(sides.before, args, io), await load(sides.after, args, io), args.options);
   warn(io, diff.warnings);
   await output(args, io, (reuse) => render(diff, args.options, { reuse }));
   return 0;
-}
-
-/** Like `readInputFile`: nothing at all on stdin means the producer failed. */
-function readStdin(io: CliIo): Buffer {
-  const bytes = io.readStdin();
-  if (bytes.length === 0) throw new InputError('stdin: empty input');
-  return bytes;
 }
 
 /**

@@ -4,7 +4,18 @@
  * list the formats; the model's types are what each step hands the next.
  */
 export { DEFAULT_OPTIONS, resolveOptions, type Command, type Options } from './options';
-export { readProfile, loadProfiles, buildFrames, render, renderToString, diffProfiles, runProgram, type ProfileDiff } from './pipeline';
+export {
+  readProfile,
+  readProfileStream,
+  loadProfiles,
+  loadProfilesStreamed,
+  buildFrames,
+  render,
+  renderToString,
+  diffProfiles,
+  runProgram,
+  type ProfileDiff,
+} from './pipeline';
 export { IMPORTERS, INPUT_FORMATS, detectFormat, type InputFormat } from './import/registry';
 export type { Importer, ReadSettings } from './import/importer';
 export { RENDERERS, OUTPUT_FORMATS, DIFF_FORMATS, type OutputFormat } from './render/registry';

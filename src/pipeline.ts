@@ -11,8 +11,8 @@ import { shortenPaths } from './frames/paths';
 import { flameStacks, selects, selectStacks, type Selection } from './frames/select';
 import { sampledLabel, stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
-import { readInput, type InputFormat } from './import/registry';
-import { readInputFile } from './io/files';
+import { readInput, readInputStream, type InputFormat } from './import/registry';
+import { openInputFile, readInputFile } from './io/files';
 import type { RunResult, RunTarget } from './io/python';
 import { formatSix } from './model/pynum';
 import { funcKey, funcLabel, type Profile } from './model/profile';
@@ -27,9 +27,26 @@ export function readProfile(bytes: Uint8Array, name: string, options: Partial<Op
   return readInput(bytes, name, opts);
 }
 
+/**
+ * One input's bytes as they come (a file's, standard input's) as a profile: text formats are
+ * read as they come, so that a gigabyte of folded stacks in a gzip file costs the memory of
+ * its distinct stacks. An input with no bytes at all is an error ("empty input").
+ */
+export function readProfileStream(source: AsyncIterable<Uint8Array>, name: string, options: Partial<Options> | InputFormat = {}): Promise<Profile> {
+  const opts = resolveOptions(typeof options === 'string' ? { inputFormat: options } : options);
+  return readInputStream(source, name, opts);
+}
+
 /** Load and merge profile files (as `pstats.Stats(a, b, ...)` merges dumps). */
 export function loadProfiles(paths: string[], options: Partial<Options> | InputFormat = {}): Profile {
   return mergeProfiles(paths.map((p) => readProfile(readInputFile(p), p, options)));
+}
+
+/** `loadProfiles`, each file read as it comes (see readProfileStream): for inputs of any size. */
+export async function loadProfilesStreamed(paths: string[], options: Partial<Options> | InputFormat = {}): Promise<Profile> {
+  const profiles: Profile[] = [];
+  for (const p of paths) profiles.push(await readProfileStream(openInputFile(p), p, options));
+  return mergeProfiles(profiles);
 }
 
 /** Frames for the sections `options.sections` names; see `Options` for the others that apply. */

@@ -4,7 +4,8 @@
  * which limit and how to raise it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createGzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlameprofError } from '../src/errors';
@@ -90,3 +91,37 @@ test('--max-output is in MB, and a small one stops a small output', () => {
   expect(r.stderr).toMatch(/the log output would be about \d+ MB, more than --max-output 1 \(MB\)/);
   expect(cli(['--max-output', '100', '--format=log', '-o', join(dir, 'ok.log'), file]).status).toBe(0);
 });
+
+test('600 MB of folded text in a gzip file renders with at most 500 MB of memory: the text is read as it comes', async () => {
+  // 2,000 distinct stacks, each 300 times: about 600 MB of text, a few MB gzipped.
+  const stacks = Array.from({ length: 2000 }, (_, i) =>
+    Array.from({ length: 5 + (i % 35) }, (_, j) => `/usr/lib/python3.11/site-packages/pkg${j % 7}/module${(i * j) % 50}.py:${j * 10}:function_${(i + j) % 300}`).join(';'),
+  );
+  const block = Buffer.from(stacks.map((s) => `${s} 1\n`).join(''));
+  const file = join(dir, 'big.folded.gz');
+  const gzip = createGzip({ level: 1 });
+  const done = new Promise<void>((ok, fail) => gzip.pipe(createWriteStream(file)).on('finish', ok).on('error', fail));
+  let text = 0;
+  for (let r = 0; text < 600 * 2 ** 20; r++) {
+    text += block.length;
+    if (!gzip.write(block)) await new Promise((ok) => gzip.once('drain', ok));
+  }
+  gzip.end();
+  await done;
+  // The CLI in a fresh process that reports its own peak memory when done.
+  const run = [
+    `const { main } = require(${JSON.stringify(join(__dirname, '..', 'bin', 'load-bundle'))}).loadBundle().exports;`,
+    `main(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, stdin: () => process.stdin })`,
+    `.then((code) => { process.stderr.write('peak ' + process.resourceUsage().maxRSS + '\\n'); process.exitCode = code; });`,
+  ].join('\n');
+  const out = join(dir, 'big.log');
+  const r = spawnSync(process.execPath, ['-e', run, '--', '--format=log', '--threshold', '0', '-o', out, file], { encoding: 'utf8', timeout: 240000 });
+  expect(r.status).toBe(0);
+  const peakKB = Number(/^peak (\d+)$/m.exec(r.stderr)![1]);
+  expect(peakKB).toBeLessThan(500 * 1024);
+  // Every stack, its counts added: each of the 2,000 lines says how many times it was given.
+  const log = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+  const repeats = Math.ceil((600 * 2 ** 20) / block.length);
+  const leaves = log.filter((l) => !l.endsWith(' 0'));
+  expect(leaves.map((l) => Number(l.slice(l.lastIndexOf(' ') + 1))).reduce((a, b) => a + b, 0)).toBe(2000 * repeats);
+}, 300000);

@@ -39,7 +39,7 @@ test('--countname is the unit in tooltips, escaped; --notes goes into the metada
 
 test('the same input and options give the same bytes, in every format, run after run', () => {
   for (const format of ['svg', 'log', 'speedscope']) {
-    const run = (): Buffer => spawnSync(process.execPath, [CLI, `--format=${format}`, '--threshold', '0.01', TEXTPROC]).stdout;
+    const run = (): Buffer => spawnSync(process.execPath, [CLI, `--format=${format}`, '--threshold', '0.01', TEXTPROC], { maxBuffer: 1 << 26 }).stdout;
     const a = run();
     expect(a.length).toBeGreaterThan(1000);
     expect(run().equals(a)).toBe(true);

@@ -81,7 +81,7 @@ describe.each(Object.keys(MAIN_FUNCTIONS))('samples/%s.prof', (name) => {
 
   test('is a pstats dump whose file paths are relative (nothing from the machine that made it)', () => {
     const direct = readPstats(readFileSync(join(SAMPLES, `${name}.prof`)));
-    expect(profile).toEqual({ ...direct, sources: [join(SAMPLES, `${name}.prof`)] });
+    expect(profile).toEqual({ ...direct, sources: [join(SAMPLES, `${name}.prof`)], format: 'pstats' });
     const files = new Set(callGraphObjects(direct).map((f) => f.key.file));
     // `~` is where cProfile files built-in functions.
     expect([...files].sort()).toEqual([`samples/${name}.py`, '~']);

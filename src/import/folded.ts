@@ -19,7 +19,7 @@
 import { InputError } from '../errors';
 import { keyId } from '../model/keys';
 import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
-import { decodeText, type Importer } from './importer';
+import { readWhole, type Importer, type TextSink } from './importer';
 
 /** Any text that no importer before it claims: flamegraph.pl's input and our log are folded stacks, so are empty files. */
 export const foldedImporter = {
@@ -27,7 +27,8 @@ export const foldedImporter = {
   describe: 'folded stacks',
   extensions: ['.folded', '.flame', '.stacks', '.log', '.txt'],
   sniff: (): boolean => true,
-  read: (bytes: Uint8Array, settings: TextReadOptions) => readFolded(decodeText(bytes), settings),
+  read: (bytes: Uint8Array, settings: TextReadOptions) => readWhole(new FoldedSink(settings), bytes),
+  stream: (settings: TextReadOptions): TextSink => new FoldedSink(settings),
 } as const satisfies Importer;
 
 export interface TextReadOptions {
@@ -66,55 +67,101 @@ export function quoteLine(s: string, max = 60): string {
 }
 
 export function readFolded(text: string, opts: TextReadOptions = { skipBadLines: false }): SampledProfile {
-  const funcs: FuncKey[] = [];
-  const byName = new Map<string, number>();
-  const byKey = new Map<string, number>();
-  const stacks: SampledStack[] = [];
-  const intern = (name: string): number => {
-    let i = byName.get(name);
+  const sink = new FoldedSink(opts);
+  sink.write(text);
+  return sink.end();
+}
+
+/** The longest line read: beyond it a line is no stack a graph could draw. */
+export const MAX_LINE = 1 << 27;
+
+/**
+ * Folded stacks as they come, a line at a time: each distinct stack is kept once with the sum
+ * of its counts, so that memory grows with the distinct stacks, not with the lines.
+ */
+export class FoldedSink implements TextSink {
+  private readonly funcs: FuncKey[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly byKey = new Map<string, number>();
+  private readonly stacks: SampledStack[] = [];
+  /** A stack's frames (as function indices) -> its index in `stacks`. */
+  private readonly byStack = new Map<string, number>();
+  /** The text of a line that has not ended yet. */
+  private rest = '';
+  private lineNo = 0;
+  private skipped = 0;
+  private firstSkipped = 0;
+  private sawLine = false;
+
+  constructor(private readonly opts: TextReadOptions) {}
+
+  write(text: string): void {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      const line = this.rest === '' ? text.slice(start, end) : this.rest + text.slice(start, end);
+      this.rest = '';
+      this.line(line);
+      start = end + 1;
+    }
+    if (start < text.length) {
+      this.rest += text.slice(start);
+      if (this.rest.length > MAX_LINE) throw new InputError(`line ${this.lineNo + 1}: longer than ${MAX_LINE >> 20} MB`);
+    }
+  }
+
+  end(): SampledProfile {
+    const last = this.rest;
+    this.rest = '';
+    this.line(last);
+    const warnings: string[] = [];
+    if (this.skipped > 0) {
+      warnings.push(`skipped ${this.skipped} malformed line${this.skipped === 1 ? '' : 's'} (the first is line ${this.firstSkipped})`);
+    }
+    return { kind: 'sampled', funcs: this.funcs, stacks: this.stacks, warnings };
+  }
+
+  private line(raw: string): void {
+    const lineNo = ++this.lineNo;
+    const line = raw.trim();
+    if (line === '') return;
+    const first = !this.sawLine;
+    this.sawLine = true;
+    if (first && /^None\s+\d+$/.test(line)) return; // plop's stray first line
+    const opts = this.opts;
+    if (opts.maxDepth !== undefined && deeperThan(line, opts.maxDepth)) throw tooDeep(`line ${lineNo}`, opts.maxDepth);
+    const parsed = parseLine(line);
+    if (typeof parsed === 'string') {
+      if (!opts.skipBadLines) throw new InputError(`line ${lineNo}: ${parsed}`);
+      if (this.skipped++ === 0) this.firstSkipped = lineNo;
+      return;
+    }
+    const frames = parsed.frames.map((name) => this.intern(name));
+    const id = frames.join(',');
+    const seen = this.byStack.get(id);
+    if (seen === undefined) {
+      this.byStack.set(id, this.stacks.length);
+      this.stacks.push({ frames, weight: parsed.weight });
+    } else {
+      const s = this.stacks[seen];
+      this.stacks[seen] = { frames: s.frames, weight: s.weight + parsed.weight };
+    }
+  }
+
+  private intern(name: string): number {
+    let i = this.byName.get(name);
     if (i === undefined) {
       const key = parseFrameName(name);
       const id = keyId(key);
-      i = byKey.get(id);
+      i = this.byKey.get(id);
       if (i === undefined) {
-        i = funcs.length;
-        funcs.push(key);
-        byKey.set(id, i);
+        i = this.funcs.length;
+        this.funcs.push(key);
+        this.byKey.set(id, i);
       }
-      byName.set(name, i);
+      this.byName.set(name, i);
     }
     return i;
-  };
-
-  let skipped = 0;
-  let firstSkipped = 0;
-  let sawLine = false;
-  let lineNo = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    lineNo++;
-    const line = text.slice(start, end).trim();
-    start = end + 1;
-    if (line === '') continue;
-    const first = !sawLine;
-    sawLine = true;
-    if (first && /^None\s+\d+$/.test(line)) continue; // plop's stray first line
-    if (opts.maxDepth !== undefined && deeperThan(line, opts.maxDepth)) throw tooDeep(`line ${lineNo}`, opts.maxDepth);
-    const problem = parseLine(line);
-    if (typeof problem === 'string') {
-      if (!opts.skipBadLines) throw new InputError(`line ${lineNo}: ${problem}`);
-      if (skipped++ === 0) firstSkipped = lineNo;
-      continue;
-    }
-    stacks.push({ frames: problem.frames.map(intern), weight: problem.weight });
   }
-  const warnings: string[] = [];
-  if (skipped > 0) {
-    warnings.push(`skipped ${skipped} malformed line${skipped === 1 ? '' : 's'} (the first is line ${firstSkipped})`);
-  }
-  return { kind: 'sampled', funcs, stacks, warnings };
 }
 
 /** A line's frames and count, or what is wrong with it. */

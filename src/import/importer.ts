@@ -13,6 +13,17 @@ export interface ReadSettings {
   readonly maxDepth: number;
 }
 
+/**
+ * A text format read as it comes, in pieces of any size (a gigabyte of folded stacks in a
+ * gzip file never becomes one string): memory grows with what the profile holds, not with
+ * the text.
+ */
+export interface TextSink {
+  write(text: string): void;
+  /** The profile, once the text has all come. */
+  end(): Profile;
+}
+
 export interface Importer {
   /** What --input-format calls it. */
   readonly name: string;
@@ -27,6 +38,14 @@ export interface Importer {
   sniff(head: Uint8Array): boolean;
   /** The profile in `bytes`; errors are InputErrors saying what is wrong (the caller adds the file name). */
   read(bytes: Uint8Array, settings: ReadSettings): Profile;
+  /** For text formats: a reader of the text in pieces, which `read` uses too. */
+  stream?(settings: ReadSettings): TextSink;
+}
+
+/** Read all of a text at once through a format's sink (what `read` does for text formats). */
+export function readWhole(sink: TextSink, bytes: Uint8Array): Profile {
+  sink.write(decodeText(bytes));
+  return sink.end();
 }
 
 /** How much of the start of an input a sniff sees. */

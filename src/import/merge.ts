@@ -35,7 +35,7 @@ export function mergeCallGraphs(profiles: CallGraphProfile[]): CallGraphProfile 
       }
     }
   }
-  return { ...graph.build(profiles[0].pythonVersion), sources: sourcesOf(profiles) };
+  return { ...graph.build(profiles[0].pythonVersion), sources: sourcesOf(profiles), format: formatOf(profiles) };
 }
 
 /** Sampled profiles together: functions by key in first-seen order, stacks one after another. */
@@ -58,7 +58,12 @@ export function mergeSampled(profiles: SampledProfile[]): SampledProfile {
     for (const s of p.stacks) stacks.push({ frames: s.frames.map((f) => local[f]), weight: s.weight });
     if (p.warnings) warnings.push(...p.warnings);
   }
-  return { kind: 'sampled', funcs, stacks, warnings, sources: sourcesOf(profiles) };
+  return { kind: 'sampled', funcs, stacks, warnings, sources: sourcesOf(profiles), format: formatOf(profiles) };
+}
+
+/** The format all the profiles were read from, if one. */
+function formatOf(profiles: readonly Profile[]): string | undefined {
+  return profiles.every((p) => p.format !== undefined && p.format === profiles[0].format) ? profiles[0].format : undefined;
 }
 
 /** Every input the profiles came from, when they all say. */

@@ -11,9 +11,9 @@ import { InputError } from '../errors';
 import { keyId } from '../model/keys';
 import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
 import { tooDeep, type TextReadOptions } from './folded';
-import { decodeText, firstNonBlank, textStart, type Importer } from './importer';
+import { firstNonBlank, readWhole, textStart, type Importer, type TextSink } from './importer';
 import { describe, type PyValue } from './marshal';
-import { parsePyLiteral } from './pyliteral';
+import { LiteralError, parsePyLiteral } from './pyliteral';
 
 const NOT_PLOP = 'not a plop profile';
 
@@ -23,30 +23,200 @@ export const plopImporter = {
   describe: 'plop files',
   extensions: ['.plop'],
   sniff: (b: Uint8Array): boolean => firstNonBlank(b, textStart(b)) === 0x7b,
-  read: (bytes: Uint8Array, settings: TextReadOptions) => readPlop(decodeText(bytes), settings),
+  read: (bytes: Uint8Array, settings: TextReadOptions) => readWhole(new PlopSink(settings), bytes),
+  stream: (settings: TextReadOptions): TextSink => new PlopSink(settings),
 } as const satisfies Importer;
 
 export function readPlop(text: string, opts: TextReadOptions = { skipBadLines: false }): SampledProfile {
-  const lines = new WeakMap<object, number>();
-  const top = parsePyLiteral(text, { lines });
-  if (!isType(top, 'dict')) {
-    throw new InputError(`${NOT_PLOP}: the file holds ${describe(top)}, expected a dict {stack: count}`);
-  }
-  const funcs: FuncKey[] = [];
-  const byKey = new Map<string, number>();
-  // Python keeps the last value of a repeated key; so do we.
-  const byStack = new Map<string, number>();
-  const stacks: SampledStack[] = [];
-  let skipped = 0;
-  let firstSkipped = '';
+  const sink = new PlopSink(opts);
+  sink.write(text);
+  return sink.end();
+}
 
-  top.entries.forEach(([k, v], n) => {
-    const line = lines.get(k as object) ?? lines.get(top) ?? 1;
-    const where = `line ${line}: entry ${n + 1}`;
+/** What an entry is parsed after: an entry before it, so that it is read as a dict's. */
+const ENTRY_BEFORE = '{0: 0,';
+
+/** The longest entry read: beyond it an entry is no stack a graph could draw. */
+const MAX_ENTRY = 1 << 27;
+
+/**
+ * A plop dict as it comes: the text is cut into its `stack: count` entries where a comma or
+ * the closing brace stands outside any string, bracket or comment, and each entry is parsed
+ * on its own (as `{entry}`), so that memory grows with the distinct stacks, not the text.
+ * Errors give the line and column in the whole file, as one parse of it would.
+ */
+export class PlopSink implements TextSink {
+  private readonly funcs: FuncKey[] = [];
+  private readonly byKey = new Map<string, number>();
+  // Python keeps the last value of a repeated key; so do we.
+  private readonly byStack = new Map<string, number>();
+  private readonly stacks: SampledStack[] = [];
+  private skipped = 0;
+  private firstSkipped = '';
+  private entries = 0;
+  /** Text not yet scanned (held back only to see a whole triple quote or a CRLF). */
+  private pending = '';
+  /** Where the scan is, in the whole file: line and column (from 1) of the next character. */
+  private line = 1;
+  private column = 1;
+  /** Before the dict, in it, or after it. */
+  private phase: 'before' | 'in' | 'after' = 'before';
+  /** The entry being gathered, and where it starts. */
+  private entry = '';
+  private entryLine = 1;
+  private entryColumn = 1;
+  /** Inside an entry: bracket depth, the open string's quote ('' when none, 3 characters when triple), a comment. */
+  private depth = 0;
+  private quote = '';
+  private comment = false;
+  /** The whole text, while it does not start with a dict (then it is no plop file: parsed whole to say what it is). */
+  private other = '';
+
+  constructor(private readonly opts: TextReadOptions) {}
+
+  write(text: string): void {
+    if (this.phase === 'before' && this.other !== '') {
+      this.other += text;
+      return;
+    }
+    this.pending += text;
+    this.scan(false);
+  }
+
+  end(): SampledProfile {
+    this.scan(true);
+    if (this.other !== '' || this.phase === 'before') return this.notADict();
+    if (this.phase === 'in') this.fail("expected ',' or '}', found the end of the input", this.line, this.column);
+    const warnings: string[] = [];
+    if (this.skipped > 0) {
+      warnings.push(`skipped ${this.skipped} malformed entr${this.skipped === 1 ? 'y' : 'ies'} (the first at ${this.firstSkipped})`);
+    }
+    return { kind: 'sampled', funcs: this.funcs, stacks: this.stacks, warnings };
+  }
+
+  private scan(last: boolean): void {
+    const t = this.pending;
+    let i = 0;
+    // Each step may look two characters ahead (a triple quote); the last piece is scanned whole.
+    const stop = last ? t.length : t.length - 2;
+    for (; i < stop; i++) {
+      const c = t[i];
+      if (this.phase !== 'in' && this.comment) {
+        if (c === '\n') this.comment = false;
+      } else if (this.phase !== 'in' && c === '#') {
+        this.comment = true;
+      } else if (this.phase === 'before') {
+        if (c === '{') this.open();
+        else if (!(c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\ufeff')) {
+          // Not a dict (or a comment first): gathered whole, to be parsed for what it is.
+          this.other = t.slice(i);
+          this.pending = '';
+          return;
+        }
+      } else if (this.phase === 'in') {
+        i = this.inEntry(t, i);
+      } else if (!(c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f')) {
+        this.fail('expected the end of the literal', this.line, this.column, t.slice(i, i + 20));
+      }
+      this.advance(t[i]);
+    }
+    this.pending = t.slice(i);
+  }
+
+  /** One character of the dict's inside at `t[i]`; returns the index of the last one taken. */
+  private inEntry(t: string, i: number): number {
+    const c = t[i];
+    if (this.comment) {
+      if (c === '\n') this.comment = false;
+    } else if (this.quote !== '') {
+      if (c === '\\') {
+        this.entry += c + (t[i + 1] ?? '');
+        this.advance(c);
+        return i + 1;
+      }
+      if (c === this.quote[0] && (this.quote.length === 1 || (t[i + 1] === c && t[i + 2] === c))) {
+        this.entry += this.quote;
+        for (let k = 1; k < this.quote.length; k++) this.advance(t[i + k - 1]);
+        i += this.quote.length - 1;
+        this.quote = '';
+        return i;
+      }
+    } else if (c === "'" || c === '"') {
+      this.quote = t[i + 1] === c && t[i + 2] === c ? c + c + c : c;
+      this.entry += this.quote;
+      for (let k = 1; k < this.quote.length; k++) this.advance(t[i + k - 1]);
+      return i + this.quote.length - 1;
+    } else if (c === '#') {
+      this.comment = true;
+    } else if (c === '(' || c === '[' || c === '{') {
+      this.depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (this.depth === 0 && c === '}') {
+        this.take(c);
+        this.phase = 'after';
+        return i;
+      }
+      this.depth--;
+    } else if (c === ',' && this.depth === 0) {
+      this.take(c);
+      this.entryLine = this.line;
+      this.entryColumn = this.column + 1;
+      return i;
+    }
+    if (this.entry.length >= MAX_ENTRY) this.fail(`an entry longer than ${MAX_ENTRY >> 20} MB`, this.entryLine, this.entryColumn);
+    this.entry += c;
+    return i;
+  }
+
+  private open(): void {
+    this.phase = 'in';
+    this.entryLine = this.line;
+    this.entryColumn = this.column + 1;
+  }
+
+  private advance(c: string): void {
+    if (c === '\n') {
+      this.line++;
+      this.column = 1;
+    } else {
+      this.column++;
+    }
+  }
+
+  /**
+   * The entry gathered so far, parsed in a dict as one parse of the file meets it (after an
+   * entry, and followed by what ends it in the file), and added; an empty one (after a last
+   * comma) is nothing.
+   */
+  private take(end: string): void {
+    const text = this.entry;
+    this.entry = '';
+    if (text.trim() === '' && !text.includes('#')) return;
+    const lines = new WeakMap<object, number>();
+    let dict: PyValue;
+    try {
+      dict = parsePyLiteral(`${ENTRY_BEFORE}${text}${end}${end === ',' ? '}' : ''}`, { lines });
+    } catch (err) {
+      if (!(err instanceof LiteralError)) throw err;
+      // Back to the file's own line and column: the entry's text starts at (entryLine, entryColumn).
+      const line = this.entryLine + err.line - 1;
+      const column = err.line === 1 ? this.entryColumn + err.column - 1 - ENTRY_BEFORE.length : err.column;
+      throw new LiteralError(line, column, err.what);
+    }
+    if (!isType(dict, 'dict') || dict.entries.length < 2) return;
+    for (const [k, v] of dict.entries.slice(1)) {
+      const n = ++this.entries;
+      const line = this.entryLine + (lines.get(k as object) ?? lines.get(dict) ?? 1) - 1;
+      this.add(k, v, `line ${line}: entry ${n}`);
+    }
+  }
+
+  private add(k: PyValue, v: PyValue, where: string): void {
+    const opts = this.opts;
     const problem = entryProblem(k, v);
     if (problem !== undefined) {
       if (!opts.skipBadLines) throw new InputError(`${where}: ${NOT_PLOP}: ${problem}`);
-      if (skipped++ === 0) firstSkipped = where;
+      if (this.skipped++ === 0) this.firstSkipped = where;
       return;
     }
     const items = (k as Extract<PyValue, { type: 'tuple' }>).items;
@@ -57,29 +227,34 @@ export function readPlop(text: string, opts: TextReadOptions = { skipBadLines: f
       const [file, ln, name] = (items[i] as Extract<PyValue, { type: 'tuple' }>).items;
       const key: FuncKey = { file: file as string, line: Number(ln), name: name as string };
       const id = keyId(key);
-      let f = byKey.get(id);
+      let f = this.byKey.get(id);
       if (f === undefined) {
-        f = funcs.length;
-        funcs.push(key);
-        byKey.set(id, f);
+        f = this.funcs.length;
+        this.funcs.push(key);
+        this.byKey.set(id, f);
       }
       frames.push(f);
     }
     const stackId = frames.join(',');
     const stack = { frames, weight: Number(v) };
-    const seen = byStack.get(stackId);
+    const seen = this.byStack.get(stackId);
     if (seen === undefined) {
-      byStack.set(stackId, stacks.length);
-      stacks.push(stack);
+      this.byStack.set(stackId, this.stacks.length);
+      this.stacks.push(stack);
     } else {
-      stacks[seen] = stack;
+      this.stacks[seen] = stack;
     }
-  });
-  const warnings: string[] = [];
-  if (skipped > 0) {
-    warnings.push(`skipped ${skipped} malformed entr${skipped === 1 ? 'y' : 'ies'} (the first at ${firstSkipped})`);
   }
-  return { kind: 'sampled', funcs, stacks, warnings };
+
+  /** A text that is no dict: parsed whole (the error says why), else named for what it holds. */
+  private notADict(): never {
+    const top = parsePyLiteral(this.other === '' ? this.pending : this.other);
+    throw new InputError(`${NOT_PLOP}: the file holds ${describe(top)}, expected a dict {stack: count}`);
+  }
+
+  private fail(what: string, line: number, column: number, near?: string): never {
+    throw new LiteralError(line, column, what + (near === undefined ? '' : `, found ${JSON.stringify(near)}`));
+  }
 }
 
 /** What is wrong with one `stack: count` entry, or undefined when it is fine. */

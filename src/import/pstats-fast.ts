@@ -3,9 +3,13 @@
  * its bytes into the model, without first building the general marshal tree, whose
  * 100,000s of small objects cost about five times as much as the reading itself.
  *
+ * Marshal references are followed: to numbers, strings and keys by what they hold, to the
+ * tuples of a function's stats or an edge's timing (which scripts that build or merge stats
+ * dicts share) by reading the tuple again where it was first written.
+ *
  * This reader only ever says "here is the profile" or "not me": on anything it is not sure
  * of (Python 2 or pre-3.4 data, big ints, text floats, text that is not strict UTF-8, a
- * reference it did not keep, any malformation or anything pstats.ts would reject) it returns
+ * reference to anything else, any malformation or anything pstats.ts would reject) it returns
  * undefined and the general path (marshal.ts + pstats.ts) reads the file instead, with
  * its exact errors. For every input both paths give the same profile
  * (test/import/pstats-fast.test.ts checks it on real, synthetic and corrupted dumps).
@@ -18,11 +22,12 @@ const FLAG_REF = 0x80;
 /** Thrown to give up; caught below. */
 const GIVE_UP = new Error('not for the fast path');
 
-/** What a reference slot holds (FastReader.refKind): nothing kept, a number, a string id, a key. */
+/** What a reference slot holds (FastReader.refKind): nothing kept, a number, a string id, a key, a tuple's offset. */
 const OTHER = 0;
 const NUMBER = 1;
 const STRING = 2;
 const KEY = 3;
+const TUPLE = 4;
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -38,6 +43,8 @@ class FastReader {
   refValue = new Float64Array(1024);
   /** Slots taken so far. */
   refs = 0;
+  /** How deep in tuples read again for a reference: their slots were taken the first time. */
+  replaying = 0;
   /** Distinct strings, by id. */
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
@@ -71,8 +78,43 @@ class FastReader {
     return this.newRef(OTHER, 0);
   }
 
+  /**
+   * A tuple header of `length` items, or a reference to a tuple read before: then the reader
+   * goes back to read it again, and the offset to come back to (endReplay) is returned; else -1.
+   */
+  follow(length: number): number {
+    const pos = this.pos;
+    if (pos >= this.end || this.buf[pos] !== 0x72 /* r */) {
+      this.tuple(length);
+      return -1;
+    }
+    if (pos + 5 > this.end) throw GIVE_UP;
+    const i = this.view.getInt32(pos + 1, true);
+    if (i < 0 || i >= this.refs || this.refKind[i] !== TUPLE) throw GIVE_UP;
+    this.pos = this.refValue[i];
+    this.replaying++;
+    this.tuple(length);
+    return pos + 5;
+  }
+
+  /** Whether the next object is a reference to a slot holding `kind`. */
+  refersTo(kind: number): boolean {
+    const pos = this.pos;
+    if (pos + 5 > this.end || this.buf[pos] !== 0x72 /* r */) return false;
+    const i = this.view.getInt32(pos + 1, true);
+    return i >= 0 && i < this.refs && this.refKind[i] === kind;
+  }
+
+  /** Back from a tuple read again (follow). */
+  endReplay(back: number): void {
+    if (back < 0) return;
+    this.replaying--;
+    this.pos = back;
+  }
+
   /** A new reference slot holding `kind` and `value`: its index. */
   newRef(kind: number, value: number): number {
+    if (this.replaying > 0) return -1;
     if (this.refs === this.refKind.length) {
       this.refKind = grown(this.refKind);
       this.refValue = grown(this.refValue);
@@ -94,7 +136,7 @@ class FastReader {
     } else {
       throw GIVE_UP;
     }
-    if (code & FLAG_REF) this.slot(code);
+    if (code & FLAG_REF) this.newRef(TUPLE, this.pos - (c === 0x29 ? 2 : 5));
   }
 
   /** An int or a float, as pstats.ts accepts them (no big ints, no text floats). */
@@ -203,7 +245,7 @@ class FastReader {
       return;
     }
     // The slot is taken before the items' own, as marshal numbers them.
-    const s = (code & FLAG_REF) === 0 ? -1 : this.refs;
+    const s = (code & FLAG_REF) === 0 || this.replaying > 0 ? -1 : this.refs;
     this.tuple(3);
     this.file = this.string();
     this.line = this.int();
@@ -263,7 +305,7 @@ function read(r: FastReader, size: number): CallGraphColumns {
     r.key();
     let i = index.get(r.file, r.line, r.name);
     if (i < 0) i = addFunction(r.file, r.line, r.name);
-    r.tuple(5);
+    const statBack = r.follow(5);
     fcc[i] = r.int();
     fnc[i] = r.int();
     ftt[i] = r.number();
@@ -278,14 +320,18 @@ function read(r: FastReader, size: number): CallGraphColumns {
     while (r.peek() !== 0x30) {
       r.key();
       const e = raw.add(r.file, r.line, r.name);
+      // References can name one stats tuple many times: more edges than bytes is a hostile
+      // file, whose error the general path gives.
+      if (e >= size) throw GIVE_UP;
       const v = r.peek() & ~FLAG_REF;
-      if (v === 0x29 || v === 0x28) {
-        r.tuple(4);
+      if (v === 0x29 || v === 0x28 || r.refersTo(TUPLE)) {
+        const edgeBack = r.follow(4);
         // cProfile stores (nc, cc, tt, ct) on edges: calls first, primitive calls second.
         raw.nc[e] = r.int();
         raw.cc[e] = r.int();
         raw.tt[e] = r.number();
         raw.ct[e] = r.number();
+        r.endReplay(edgeBack);
       } else {
         // The pure-Python profile module keeps only a call count; times are shared out later.
         const n = r.int();
@@ -295,6 +341,7 @@ function read(r: FastReader, size: number): CallGraphColumns {
       }
     }
     r.pos++;
+    r.endReplay(statBack);
     callersTo[i] = raw.length;
   }
   r.pos++;

@@ -20,7 +20,7 @@ export class LiteralError extends InputError {
   constructor(
     readonly line: number,
     readonly column: number,
-    what: string,
+    readonly what: string,
   ) {
     super(`line ${line}, column ${column}: ${what}`);
     this.name = 'LiteralError';

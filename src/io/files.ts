@@ -1,7 +1,7 @@
 /**
  * Reading input files, with errors that say which file and what is wrong in one line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { FlameprofError, InputError } from '../errors';
 
 /** A profile file's bytes. */
@@ -23,6 +23,47 @@ export function readInputFile(path: string): Buffer {
   // profiler that died before writing: say so rather than draw an empty graph.
   if (bytes.length === 0) throw new InputError(`${path}: empty file`);
   return bytes;
+}
+
+/**
+ * A profile file's bytes as they are read, in pieces of 1 MB, after the same checks as
+ * readInputFile (no such file, a directory, an empty file).
+ */
+export function openInputFile(path: string): AsyncIterable<Uint8Array> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new FlameprofError(`${path}: ${fsReason(err)}`);
+  }
+  if (st.isDirectory()) throw new FlameprofError(`${path}: is a directory, expected a profile file`);
+  if (st.isFile() && st.size === 0) throw new InputError(`${path}: empty file`);
+  return readPieces(path);
+}
+
+/** A file's bytes in pieces of 1 MB (read directly: fs streams cost a small run's start-up time). */
+export async function* readPieces(path: string): AsyncGenerator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new FlameprofError(`${path}: ${fsReason(err)}`);
+  }
+  try {
+    for (;;) {
+      const piece = Buffer.allocUnsafe(1 << 20);
+      let n: number;
+      try {
+        n = readSync(fd, piece);
+      } catch (err) {
+        throw new FlameprofError(`${path}: ${fsReason(err)}`);
+      }
+      if (n === 0) return;
+      yield piece.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file system error in a few plain words. */

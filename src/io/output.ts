@@ -105,7 +105,7 @@ function statOrUndefined(target: string, path: string): Stats | undefined {
     return statSync(target);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new FlameprofError(`${path}: cannot write: ${fsReason(err)}`);
+    throw new FlameprofError(`${path}: cannot write: ${folderReason(err, dirname(path))}`);
   }
 }
 

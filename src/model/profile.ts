@@ -57,6 +57,8 @@ export interface CallGraphProfile extends CallGraphColumns {
   readonly pythonVersion: 2 | 3;
   /** The inputs it was read from, as named to the reader ('stdin' for standard input). */
   readonly sources?: readonly string[];
+  /** The input format its reader read (an importer's name), when one reader read it all. */
+  readonly format?: string;
 }
 
 export interface SampledStack {
@@ -72,8 +74,9 @@ export interface SampledProfile {
   readonly stacks: SampledStack[];
   /** What the reader skipped or tolerated (e.g. malformed lines), to be shown on stderr. */
   readonly warnings?: string[];
-  /** As CallGraphProfile.sources. */
+  /** As CallGraphProfile.sources and format. */
   readonly sources?: readonly string[];
+  readonly format?: string;
 }
 
 export type Profile = CallGraphProfile | SampledProfile;

@@ -1,12 +1,16 @@
 /**
  * The call graph, as plop's viewer draws it: a circle per function whose area grows with
- * its own time, an arrow per caller -> callee edge as wide as the edge's cumulative time,
- * laid out by d3-force. Functions and edges under the threshold (per cent of the total, by
- * cumulative time) are left out; the user sets it. Drag a circle to move it, drag the
- * background to pan, the wheel to zoom; hover for the numbers, click for the sandwich.
+ * its own time, an arrow per caller -> callee edge as wide as the edge's cumulative time.
+ * It is laid out in layers from the roots down, as call graphs are drawn: each function on
+ * the row of its shortest call path from a root, spread along it by d3-force. Labels go to
+ * the functions with the most cumulative time first, each only where it overlaps no label
+ * already placed; the others show while hovered. Functions and edges under the threshold
+ * (per cent of the total, by cumulative time) are left out; the user sets it. Drag a circle
+ * to move it, drag the background to pan, the wheel to zoom; click for the sandwich.
  */
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import { formatSix } from '../model/pynum';
+import { textCells } from '../render/text';
 import type { Report } from './data';
 import { HIGHLIGHT } from './flame-view';
 
@@ -16,12 +20,19 @@ const R_MIN = 4;
 const R_MAX = 60;
 /** More nodes than this make the layout slow and the picture unreadable. */
 const MAX_NODES = 800;
+/** Rows of the layout apart, and labels' gap to their circle and to each other. */
+const ROW_GAP = 130;
+const LABEL_GAP = 3;
 
 interface Node extends SimulationNodeDatum {
   readonly fn: number;
   readonly r: number;
+  /** Its row: the length of its shortest call path from a root among the nodes shown. */
+  layer: number;
   circle?: SVGCircleElement;
   text?: SVGTextElement;
+  /** Whether its label has room (else it shows only while its circle is hovered). */
+  labelled?: boolean;
 }
 
 interface Link extends SimulationLinkDatum<Node> {
@@ -129,7 +140,7 @@ export class GraphView {
     this.nodes = shown.map((fn, k) => {
       // Area linear in own time, from a dot for none to R_MAX for all of it.
       const share = Math.min(1, Math.max(0, tt[fn] / total));
-      const node: Node = { fn, r: Math.sqrt(R_MIN * R_MIN + (R_MAX * R_MAX - R_MIN * R_MIN) * share), x: w / 2 + 10 * Math.cos(k), y: h / 2 + 10 * Math.sin(k) };
+      const node: Node = { fn, r: Math.sqrt(R_MIN * R_MIN + (R_MAX * R_MAX - R_MIN * R_MIN) * share), layer: 0, x: w / 2 + 10 * Math.cos(k), y: h / 2 + 10 * Math.sin(k) };
       index.set(fn, node);
       return node;
     });
@@ -143,6 +154,7 @@ export class GraphView {
     }
     this.note.textContent =
       `${this.nodes.length} functions, ${this.links.length} edges` + (dropped > 0 ? ` (the ${dropped} smallest above the threshold left out: raise it)` : '');
+    const layers = layered(this.nodes, this.links);
 
     this.layer.replaceChildren();
     const edgeLayer = document.createElementNS(SVGNS, 'g');
@@ -167,29 +179,85 @@ export class GraphView {
       c.classList.add('node');
       c.dataset.fn = String(n.fn);
       c.dataset.tt = String(tt[n.fn]);
-      c.addEventListener('mouseenter', () => this.hooks.details(this.nodeTip(n.fn)));
+      c.addEventListener('mouseenter', () => {
+        this.hooks.details(this.nodeTip(n.fn));
+        // A label without room shows while its circle is hovered, above the others.
+        if (!n.labelled && n.text !== undefined) {
+          n.text.style.display = '';
+          nodeLayer.append(n.text);
+        }
+      });
+      c.addEventListener('mouseleave', () => {
+        if (!n.labelled && n.text !== undefined) n.text.style.display = 'none';
+      });
       this.wireDrag(c, n);
       const t = document.createElementNS(SVGNS, 'text');
       t.textContent = r.names[n.fn];
       t.classList.add('node-label');
+      t.dataset.fn = String(n.fn);
       n.circle = c;
       n.text = t;
       nodeLayer.append(c, t);
     }
+    // Each row starts spread out, in the order of the rows above (callers first), widest first.
+    for (let l = 0; l < layers.length; l++) {
+      const row = layers[l];
+      const width = row.reduce((s, n) => s + 2 * n.r + 60, 0);
+      let x = w / 2 - width / 2;
+      for (const n of row) {
+        n.x = x + n.r + 30;
+        n.y = l * ROW_GAP;
+        x += 2 * n.r + 60;
+      }
+    }
     const sim = forceSimulation<Node>(this.nodes)
-      .force('link', forceLink<Node, Link>(this.links).distance((l) => (l.source as Node).r + (l.target as Node).r + 40))
-      .force('charge', forceManyBody<Node>().strength(-80).distanceMax(400))
-      .force('collide', forceCollide<Node>((n) => n.r + 3))
-      // Gravity towards the middle keeps the pieces that no edge joins from drifting off.
-      .force('x', forceX<Node>(w / 2).strength(0.06))
-      .force('y', forceY<Node>(h / 2).strength(0.06))
+      .force('link', forceLink<Node, Link>(this.links).distance((l) => (l.source as Node).r + (l.target as Node).r + 60).strength(0.2))
+      .force('charge', forceManyBody<Node>().strength(-60).distanceMax(300))
+      .force('collide', forceCollide<Node>((n) => n.r + 8))
+      // Rows hold their functions; gravity keeps the pieces no edge joins from drifting off.
+      .force('x', forceX<Node>(w / 2).strength(0.02))
+      .force('y', forceY<Node>((n) => n.layer * ROW_GAP).strength(0.9))
       .stop();
     // Settled before the first picture: a graph that swims while one reads it is no use.
     sim.tick(Math.min(300, Math.ceil(60000 / Math.max(1, this.nodes.length))));
     sim.on('tick', () => this.place());
+    sim.on('end', () => this.label());
     this.simulation = sim;
     this.place();
+    this.label();
     this.fit(w, h);
+    // Again once drawn: text is measured as drawn only then (its font applied).
+    delete this.svg.dataset.labelled;
+    requestAnimationFrame(() => {
+      this.label();
+      this.svg.dataset.labelled = '1';
+    });
+  }
+
+  /**
+   * Which labels show: the functions with the most cumulative time first, each where its
+   * label (right of its circle) overlaps no label already shown. Hovering shows the others.
+   */
+  private label(): void {
+    const ct = this.report.exact.ct;
+    // Every label's box where it stands: as the browser draws it, or (the view not shown)
+    // from the label font's monospace cells.
+    for (const n of this.nodes) n.text!.style.display = '';
+    const boxes = new Map<Node, [number, number, number, number]>();
+    for (const n of this.nodes) {
+      const b = n.text!.getBBox();
+      const x0 = n.x! + n.r + LABEL_GAP;
+      boxes.set(n, b.width > 0 ? [b.x, b.y, b.x + b.width, b.y + b.height] : [x0, n.y! - 7, x0 + textCells(n.text!.textContent ?? '') * 11 * 0.65, n.y! + 12]);
+    }
+    const placed: Array<[number, number, number, number]> = [];
+    const order = [...this.nodes].sort((a, b) => ct[b.fn] - ct[a.fn] || a.fn - b.fn);
+    for (const n of order) {
+      const box = boxes.get(n)!;
+      const free = !placed.some((p) => p[0] < box[2] + LABEL_GAP && box[0] < p[2] + LABEL_GAP && p[1] < box[3] + 1 && box[1] < p[3] + 1);
+      n.labelled = free;
+      n.text!.style.display = free ? '' : 'none';
+      if (free) placed.push(box);
+    }
   }
 
   /** Scale and move the picture so that every node is in view. */
@@ -299,7 +367,51 @@ export class GraphView {
     });
     c.addEventListener('pointerup', () => {
       if (start !== undefined && !start.moved) this.hooks.openSandwich(n.fn);
+      if (start?.moved === true) this.label();
       start = undefined;
     });
   }
+}
+
+/**
+ * Each node's row: the length of its shortest call path from a root (a node no shown edge
+ * calls; in a cycle with no root, the one with the most cumulative time first), by breadth-
+ * first search along the edges. Returns the rows, each in the order its nodes were reached.
+ */
+function layered(nodes: Node[], links: Link[]): Node[][] {
+  const callees = new Map<Node, Node[]>();
+  const called = new Set<Node>();
+  for (const l of links) {
+    const a = l.source as Node;
+    const b = l.target as Node;
+    callees.set(a, [...(callees.get(a) ?? []), b]);
+    called.add(b);
+  }
+  const rows: Node[][] = [];
+  const seen = new Set<Node>();
+  const visit = (starts: Node[]): void => {
+    let frontier = starts.filter((n) => !seen.has(n));
+    for (const n of frontier) seen.add(n);
+    let layer = 0;
+    while (frontier.length > 0) {
+      const row = (rows[layer] ??= []);
+      const next: Node[] = [];
+      for (const n of frontier) {
+        n.layer = layer;
+        row.push(n);
+        for (const c of callees.get(n) ?? []) {
+          if (!seen.has(c)) {
+            seen.add(c);
+            next.push(c);
+          }
+        }
+      }
+      frontier = next;
+      layer++;
+    }
+  };
+  // Nodes are sorted by cumulative time, biggest first.
+  visit(nodes.filter((n) => !called.has(n)));
+  for (const n of nodes) if (!seen.has(n)) visit([n]);
+  return rows;
 }

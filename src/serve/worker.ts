@@ -3,14 +3,14 @@
  * thread, so that one huge or slow dump never stalls the listing or other requests.
  * Messages: a ServeJob in, a ServeReply out (reports as bytes, transferred).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { FlameprofError, InputError } from '../errors';
 import { exactStats } from '../frames/exact';
-import { detectFormat, gunzipped, type ImporterName } from '../import/registry';
-import { fsReason } from '../io/files';
+import type { ImporterName } from '../import/registry';
+import { fsReason, readPieces } from '../io/files';
 import { funcKey, funcLabel, type Profile } from '../model/profile';
-import { buildFrames, diffProfiles, readProfile, renderToString } from '../pipeline';
+import { buildFrames, diffProfiles, readProfileStream, renderToString } from '../pipeline';
 
 /** What the server asks for: a listing's summary, a report, or the diff of two profiles (paths checked by the server). */
 export type ServeRequest =
@@ -41,35 +41,50 @@ const encoder = new TextEncoder();
 /** How often a file that changes while it is read is read again. */
 const READ_TRIES = 3;
 
-/** A file's bytes, read again if it changed while it was read (a profiler still writing it). */
-export function readStable(path: string, name: string): Buffer {
+/**
+ * A profile file read as it comes (see readProfileStream), read again if it changed while it
+ * was read (a profiler still writing it).
+ */
+export async function loadStable(path: string, name: string): Promise<Profile> {
   for (let attempt = 0; attempt < READ_TRIES; attempt++) {
-    let bytes: Buffer;
     let before;
-    let after;
     try {
       before = statSync(path);
-      bytes = readFileSync(path);
-      after = statSync(path);
     } catch (err) {
       throw new InputError(`${name}: ${fsReason(err)}`);
     }
-    if (before.size === after.size && before.mtimeMs === after.mtimeMs && bytes.length === after.size) {
-      if (bytes.length === 0) throw new InputError(`${name}: empty file`);
-      return bytes;
+    if (before.size === 0) throw new InputError(`${name}: empty file`);
+    let read = 0;
+    const counted = (async function* () {
+      for await (const piece of readPieces(path)) {
+        read += piece.length;
+        yield piece;
+      }
+    })();
+    let profile: Profile;
+    try {
+      profile = await readProfileStream(counted, name);
+    } catch (err) {
+      if (!changed(path, before, read)) throw err;
+      continue;
     }
+    if (!changed(path, before, read)) return profile;
   }
   throw new InputError(`${name}: kept changing while it was read`);
 }
 
-function load(path: string, name: string): { profile: Profile; kind: Summary['kind'] } {
-  const bytes = readStable(path, name);
-  const profile = readProfile(bytes, name);
-  return { profile, kind: detectFormat(gunzipped(bytes)) };
+function changed(path: string, before: Stats, read: number): boolean {
+  try {
+    const after = statSync(path);
+    return before.size !== after.size || before.mtimeMs !== after.mtimeMs || read !== after.size;
+  } catch {
+    return true;
+  }
 }
 
-function summarize(path: string, name: string): Summary {
-  const { profile, kind } = load(path, name);
+async function summarize(path: string, name: string): Promise<Summary> {
+  const profile = await loadStable(path, name);
+  const kind = profile.format as ImporterName;
   const exact = exactStats(profile);
   let top = -1;
   let total = 0;
@@ -86,15 +101,15 @@ function summarize(path: string, name: string): Summary {
   };
 }
 
-export function handle(job: ServeJob): ServeReply {
+export async function handle(job: ServeJob): Promise<ServeReply> {
   try {
-    if (job.op === 'summary') return { id: job.id, ok: true, summary: summarize(job.path, job.name) };
+    if (job.op === 'summary') return { id: job.id, ok: true, summary: await summarize(job.path, job.name) };
     // Titled by the path under the served folder, which the listing shows.
     if (job.op === 'report') {
-      const frames = buildFrames(load(job.path, job.name).profile);
+      const frames = buildFrames(await loadStable(job.path, job.name));
       return { id: job.id, ok: true, html: encoder.encode(renderToString(frames, { format: 'html', title: job.name })) };
     }
-    const diff = diffProfiles(load(job.before.path, job.before.name).profile, load(job.after.path, job.after.name).profile);
+    const diff = diffProfiles(await loadStable(job.before.path, job.before.name), await loadStable(job.after.path, job.after.name));
     const html = renderToString(diff, { format: 'html', title: `${job.before.name} -> ${job.after.name}` });
     return { id: job.id, ok: true, html: encoder.encode(html) };
   } catch (err) {
@@ -107,7 +122,6 @@ export function handle(job: ServeJob): ServeReply {
 if (parentPort !== null) {
   const port = parentPort;
   port.on('message', (job: ServeJob) => {
-    const reply = handle(job);
-    port.postMessage(reply, reply.ok && reply.html !== undefined ? [reply.html.buffer as ArrayBuffer] : []);
+    void handle(job).then((reply) => port.postMessage(reply, reply.ok && reply.html !== undefined ? [reply.html.buffer as ArrayBuffer] : []));
   });
 }

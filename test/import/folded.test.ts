@@ -64,10 +64,10 @@ describe('reading lines', () => {
   it('takes flamegraph.pl input: any blanks before the count, CRLF, blank lines, decimal counts', () => {
     const p = readFolded('a;b 3\r\n\r\n  a;c\t2.5  \na;b 4\n\n');
     expect(p.funcs.map((k) => k.name)).toEqual(['a', 'b', 'c']);
+    // A stack given twice is kept once, its counts added.
     expect(p.stacks).toEqual([
-      { frames: [0, 1], weight: 3 },
+      { frames: [0, 1], weight: 7 },
       { frames: [0, 2], weight: 2.5 },
-      { frames: [0, 1], weight: 4 },
     ]);
     const fs = buildFrames(p, { threshold: 0 });
     expect(fs.total).toBe(9.5);

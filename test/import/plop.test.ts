@@ -12,7 +12,7 @@ import { buildFrames, renderToString } from '../../src/pipeline';
 import { readProfile } from '../../src/pipeline';
 import type { FrameSet } from '../../src/frames/frame-set';
 import { PALETTES } from '../../src/render/colour';
-import { readPlop } from '../../src/import/plop';
+import { PlopSink, readPlop } from '../../src/import/plop';
 import { funcLabel, type SampledProfile } from '../../src/model/profile';
 import { readOurSvg } from '../helpers/svg-frames';
 
@@ -194,5 +194,35 @@ describe('errors', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('read as it comes (PlopSink)', () => {
+  const text = readFileSync(join(SAMPLED, 'plopload.plop'), 'utf8');
+  const pieces = (s: string, size: number): string[] => Array.from({ length: Math.ceil(s.length / size) }, (_, i) => s.slice(i * size, (i + 1) * size));
+
+  it.each([1, 2, 3, 7, 64, 4096])('in pieces of %i characters, the profile read whole', (size) => {
+    const sink = new PlopSink({ skipBadLines: false });
+    for (const p of pieces(text, size)) sink.write(p);
+    expect(sink.end()).toEqual(readPlop(text));
+  });
+
+  it('strings holding brackets, commas, quotes and braces, comments, and a trailing comma', () => {
+    const src = "# a plop file\n{(('a,b}', 1, 'f(\"x\")'),): 2,  # one\n (('c\\'}', 2, \"g{'\"),): 3,\n}\n# the end\n";
+    const whole = readPlop(src);
+    expect(stacksOf(whole)).toEqual([
+      [[['a,b}', 1, 'f("x")']], 2],
+      [[["c'}", 2, "g{'"]], 3],
+    ]);
+    for (const size of [1, 5]) {
+      const sink = new PlopSink({ skipBadLines: false });
+      for (const p of pieces(src, size)) sink.write(p);
+      expect(sink.end()).toEqual(whole);
+    }
+  });
+
+  it("errors name the line and column in the whole file, as one parse of it would", () => {
+    expect(() => readPlop("{(('a', 1, 'f'),): 3,\n  (('b', 2, 'g'),) 4}")).toThrow(new InputError("line 2, column 20: expected ':', found \"4}\""));
+    expect(() => readPlop("{(('a', 1, 'f'),): 3} x")).toThrow(new InputError('line 1, column 23: expected the end of the literal, found "x"'));
   });
 });

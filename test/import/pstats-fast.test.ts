@@ -108,6 +108,45 @@ describe('fast pstats reader', () => {
     expect(callGraphObjects(readPstatsFast(b)!)[1].callers[0].caller).toBe(0);
   });
 
+  test('tuples named again by reference (a stats tuple, an edge timing) are read fast, as the general path reads them', () => {
+    // Slot 0 is the top-level dict; 1: f's stats tuple; 2: the g -> f edge's timing.
+    const b = bytes(
+      ref('{'),
+      key('m.py', 1, 'f'),
+      ref(')'), 5, int(1), int(1), flt(0.1), flt(0.3), '{', key('m.py', 2, 'g'), ref(')'), 4, int(2), int(2), flt(0.1), flt(0.3), '0',
+      key('m.py', 2, 'g'),
+      // g's stats are f's, callers and all.
+      'r', i32(1),
+      key('m.py', 3, 'h'),
+      small(5), int(3), int(3), flt(0.2), flt(0.2), '{', key('m.py', 1, 'f'), 'r', i32(2), key('m.py', 2, 'g'), 'r', i32(2), '0',
+      '0',
+    );
+    expect(agree(b)).toBe('fast');
+    const fns = callGraphObjects(readPstatsFast(b)!);
+    expect(fns.map((f) => [f.key.name, f.stat.ct, f.callers.map((e) => [e.caller, e.timing.nc, e.timing.ct])])).toEqual([
+      ['f', 0.3, [[1, 2, 0.3]]],
+      ['g', 0.3, [[1, 2, 0.3]]],
+      ['h', 0.2, [[0, 2, 0.3], [1, 2, 0.3]]],
+    ]);
+  });
+
+  test('a reference that would multiply edges past the bytes of the file goes the general way, to its error', () => {
+    // One stats tuple with 40 callers, named again 200 times: 8,000 edges from 1 KB.
+    const callers = Array.from({ length: 40 }, (_, k) => bytes(key('c.py', k + 1, `c${k}`), int(1)));
+    const entries = Array.from({ length: 200 }, (_, k) => bytes(key('m.py', k + 2, `g${k}`), 'r', i32(1)));
+    const b = bytes(ref('{'), key('m.py', 1, 'f'), ref(')'), 5, int(1), int(1), flt(0.1), flt(0.3), '{', ...callers, '0', ...entries, '0');
+    expect(readPstatsFast(b)).toBeUndefined();
+    expect(() => readPstats(b)).toThrow('more call edges than the file has bytes (reused references)');
+  });
+
+  test('a real dump whose timing tuples are shared (four copies of one run; make_shared.py wrote it) is read fast', () => {
+    const shared = readFileSync(join(FIXTURES, 'shared-tuples.prof'));
+    expect(shared.includes(Buffer.from([0x72]))).toBe(true);
+    expect(agree(shared)).toBe('fast');
+    const p = readPstats(shared);
+    expect(p.count).toBe(4 * readPstats(readFileSync(join(FIXTURES, 'textproc.prof'))).count);
+  });
+
   test('non-ASCII text is read as UTF-8; encoded surrogates and odd values go the general way', () => {
     expect(agree(dump(bytes(small(3), u('/home/zoë/app.py'), int(1), u('main')), stat(1, 1, 1, 1)))).toBe('fast');
     // An encoded lone surrogate (Python writes them with surrogatepass).

@@ -60,7 +60,8 @@ interface Inputs {
 }
 const inputs: Inputs[] = [
   ...readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.prof'))
+    // roots-off.prof's times do not agree by design: its bottom row is 500 % of the total.
+    .filter((f) => f.endsWith('.prof') && f !== 'roots-off.prof')
     .flatMap((f) => [
       { name: f, bytes: readFileSync(join(FIXTURES, f)), options: {} },
       { name: `${f} at --threshold 0.01`, bytes: readFileSync(join(FIXTURES, f)), options: { threshold: 0.01 } },

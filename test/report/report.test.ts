@@ -378,7 +378,15 @@ describe('--format=html in Chromium', () => {
     }
     expect(await hashNow(page)).toContain('min=0.05');
     // Drag moves a node; the wheel zooms and a drag on the background pans.
-    const node = page.locator('svg.graph circle.node').nth(2);
+    // A circle nothing covers, for the pointer.
+    const free = (): Promise<number> =>
+      page.$$eval('svg.graph circle.node', (cs) =>
+        cs.findIndex((c) => {
+          const b = c.getBoundingClientRect();
+          return b.width > 4 && document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2) === c;
+        }),
+      );
+    const node = page.locator('svg.graph circle.node').nth(await free());
     const before = await node.boundingBox();
     await page.mouse.move(before!.x + before!.width / 2, before!.y + before!.height / 2);
     await page.mouse.down();
@@ -397,13 +405,59 @@ describe('--format=html in Chromium', () => {
     await page.mouse.move(120, 860, { steps: 3 });
     await page.mouse.up();
     expect(await transform()).not.toBe(t1);
-    // Hover gives the numbers; a click opens the sandwich.
-    const circle = page.locator('svg.graph circle.node').first();
+    // Hover gives the numbers; a click opens the sandwich (of a circle inside the window).
+    const inView = await free();
+    expect(inView).toBeGreaterThanOrEqual(0);
+    const circle = page.locator('svg.graph circle.node').nth(inView);
     const fn = Number(await circle.getAttribute('data-fn'));
     await circle.hover();
     expect(await page.textContent('#details')).toContain(expected.labels[fn] + ': own ');
     await circle.click();
     expect(await hashOf(page)).toMatchObject({ view: 'sandwich', fn: expected.labels[fn] });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test.each(['sympy-tests.prof', 'textproc.prof'])('%s: the call graph labels at least 10 functions, no two labels overlap, the others show while hovered', async (name) => {
+    const { file } = writeReport(`graph-labels-${name}`, load(DUMPS[name]));
+    const { page, problems } = await open(file, '#view=graph&min=0.1');
+    await page.waitForSelector('svg.graph[data-labelled]');
+    const labels = () =>
+      page.$$eval('svg.graph text.node-label', (ts) =>
+        ts
+          .filter((t) => (t as SVGElement).style.display !== 'none')
+          .map((t) => {
+            const b = (t as SVGTextElement).getBBox();
+            return { text: t.textContent, x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+          }),
+      );
+    const shown = await labels();
+    const nodes = await page.locator('svg.graph circle.node').count();
+    expect(nodes).toBeGreaterThan(shown.length);
+    expect(shown.length).toBeGreaterThanOrEqual(10);
+    const overlaps: string[] = [];
+    for (let i = 0; i < shown.length; i++) {
+      for (let j = i + 1; j < shown.length; j++) {
+        const [a, b] = [shown[i], shown[j]];
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) overlaps.push(`${a.text} / ${b.text}`);
+      }
+    }
+    expect(overlaps).toEqual([]);
+    // The biggest function (by cumulative time) is labelled; a function without a label shows it while hovered.
+    // A function without a label shows it while its circle is hovered (one inside the window).
+    const fn = await page.$$eval('svg.graph text.node-label', (ts) =>
+      ts
+        .filter((t) => (t as SVGElement).style.display === 'none')
+        .map((t) => (t as SVGElement).dataset.fn!)
+        .find((f) => {
+          const c = document.querySelector(`svg.graph circle.node[data-fn="${f}"]`)!;
+          const b = c.getBoundingClientRect();
+          return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2) === c;
+        }),
+    );
+    expect(fn).toBeDefined();
+    await page.locator(`svg.graph circle.node[data-fn="${fn}"]`).hover({ force: true });
+    expect(await page.locator(`svg.graph text.node-label[data-fn="${fn}"]`).evaluate((t) => (t as SVGElement).style.display)).toBe('');
     expect(problems).toEqual([]);
     await page.close();
   });
