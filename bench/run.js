@@ -17,6 +17,10 @@
  * The shared-reference row reads a dump whose tuples marshal wrote once and named again, against
  * the same dump written out (bench/inputs/make-copies.py makes both).
  *
+ * The interchange rows write pprof and speedscope of the sympy dump at --threshold 0.001
+ * (132,000 frames) against the folded log of the same frames, and read them back, and a
+ * pyinstrument session of the same stacks, against reading the log (--only interchange).
+ *
  * The browser rows (bench/browser.js) time the HTML report and the SVG of ~155,000 frames in
  * headless Chromium: load, zoom and search (--only browser for those alone).
  *
@@ -120,6 +124,49 @@ const UNSHARED = path.join(scratch, 'unshared4.prof');
 spawnSync('python3', [MAKE_COPIES, SYMPY, SHARED, '4', '--shared'], { env });
 spawnSync('python3', [MAKE_COPIES, SYMPY, UNSHARED, '4'], { env });
 CASES.push({ name: 'sympy x4, tuples shared by reference', run: ours('-o', out, SHARED), vs: ours('-o', out, UNSHARED), vsName: 'the same written out', budget: 1.3 });
+
+// Interchange: the same 132,000 stacks written and read in each format, against the folded log.
+const STACKS = ['--threshold', '0.001', SYMPY];
+const LOG = path.join(scratch, 'sympy.log');
+if (!ONLY || ONLY.includes('interchange')) {
+  fs.writeFileSync(LOG, spawnSync(node, [cli, '--format=log', ...STACKS], { env, maxBuffer: 1 << 30 }).stdout);
+  fs.writeFileSync(path.join(scratch, 'sympy.pyisession'), JSON.stringify(pyinstrumentSession(fs.readFileSync(LOG, 'utf8'))));
+}
+for (const [format, file] of [['pprof', 'sympy.pb.gz'], ['speedscope', 'sympy.speedscope.json']]) {
+  CASES.push({ name: `interchange: write ${format}, sympy --threshold 0.001`, run: ours(`--format=${format}`, '-o', path.join(scratch, file), ...STACKS), vs: ours('--format=log', '-o', out, ...STACKS), vsName: 'writing the log' });
+}
+for (const file of ['sympy.pb.gz', 'sympy.speedscope.json', 'sympy.pyisession']) {
+  CASES.push({ name: `interchange: read ${file}`, run: ours('--format=log', '-o', out, path.join(scratch, file)), vs: ours('--format=log', '-o', out, LOG), vsName: 'reading the log' });
+}
+
+/** A pyinstrument session holding the stacks of a folded log (µs as seconds), as pyinstrument writes one: `[self]` children for own time. */
+function pyinstrumentSession(log) {
+  const node = (identifier) => ({ identifier, time: 0, children: [] });
+  const root = node('root\0bench\x000');
+  const children = new Map([[root, new Map()]]);
+  for (const line of log.split('\n')) {
+    if (!line) continue;
+    const cut = line.lastIndexOf(' ');
+    const seconds = Number(line.slice(cut + 1)) / 1e6;
+    let at = root;
+    at.time += seconds;
+    for (const frame of line.slice(0, cut).split(';')) {
+      const [, file, first, name] = /^(.*):(-?\d+):(.*)$/.exec(frame);
+      const id = `${name}\0${file}\0${first}`;
+      let next = children.get(at).get(id);
+      if (!next) {
+        next = node(id);
+        children.get(at).set(id, next);
+        children.set(next, new Map());
+        at.children.push(next);
+      }
+      next.time += seconds;
+      at = next;
+    }
+    at.children.push({ identifier: '[self]', time: seconds, children: [] });
+  }
+  return { session: { sample_count: 0 }, frame_tree: root };
+}
 
 if (BASELINE) {
   for (const threshold of ['0.1', '0.001']) {

@@ -74,6 +74,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'host', kind: 'string', option: 'host', describe: 'with serve: the address to listen on (127.0.0.1: this machine only)' },
   { name: 'open', kind: 'boolean', option: 'open', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
+  { name: 'sample-type', kind: 'string', option: 'sampleType', describe: "pprof inputs: the sample type to read (default: the profile's default, else its last)" },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
   { name: 'run', alias: 'r', kind: 'string', describe: "run the Python script SCRIPT under cProfile and graph it (the script's arguments go after --)" },
   { name: 'module', alias: 'm', kind: 'string', describe: 'run the Python module MODULE (as python -m does) under cProfile and graph it' },
@@ -104,7 +105,7 @@ const EXAMPLES: ReadonlyArray<[string, string]> = [
 ];
 
 export interface CliIo {
-  stdout: NodeJS.WritableStream & { fd?: number };
+  stdout: NodeJS.WritableStream & { fd?: number; isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   /** Standard input, asked for only when an input is `-`. */
   stdin: () => AsyncIterable<Uint8Array>;
@@ -363,6 +364,9 @@ function warn(io: CliIo, warnings: readonly string[]): void {
 
 async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   oneStdin(args.inputs);
+  if (args.out === undefined && io.stdout.isTTY === true && renderer(args.options.format).binary === true) {
+    throw new UsageError(`the ${args.options.format} output is binary: give -o FILE, or redirect standard output`);
+  }
   const frames = buildFrames(await load(args.inputs, args, io), args.options);
   warn(io, frames.warnings);
   await output(args, io, (reuse) => render(frames, args.options, { reuse }));

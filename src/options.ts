@@ -106,6 +106,8 @@ export interface Options {
   match: DiffMatch;
   /** How to read the inputs: an importer's name, or 'auto' (default): told from the content. */
   inputFormat: InputFormat;
+  /** pprof inputs: the sample type to read. Default undefined: the profile's default, else its last. */
+  sampleType: string | undefined;
   /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
   skipBadLines: boolean;
   /** -r/-m: the Python to run, a command looked up on PATH or a path. Default 'python3'. */
@@ -170,6 +172,7 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   negate: false,
   match: 'path',
   inputFormat: 'auto',
+  sampleType: undefined,
   skipBadLines: false,
   python: 'python3',
   cpu: false,

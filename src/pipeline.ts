@@ -148,6 +148,8 @@ export function render(what: FrameSet | ProfileDiff, options: Partial<Options> =
  * what one string can hold (about 512 MB) are a FlameprofError: `render` streams them.
  */
 export function renderToString(what: FrameSet | ProfileDiff, options: Partial<Options> = {}): string {
+  const format = options.format ?? 'svg';
+  if (renderer(format).binary === true) throw new FlameprofError(`the ${format} output is binary, not text: use render() for its bytes`);
   try {
     return decodeChunks(render(what, options, { reuse: true }));
   } catch (err) {

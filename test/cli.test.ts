@@ -360,7 +360,7 @@ describe('input errors: exit 1, one line naming the input, no stack trace', () =
     ['a missing file', () => join(dir, 'missing.prof'), /no such file$/],
     ['a directory', () => dir, /is a directory/],
     ['an empty file', () => write('empty.prof', ''), /empty file$/],
-    ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /not a profile: this is JSON text/],
+    ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /not a profile flameprof reads: this is JSON text of another kind/],
     ['a Python script', () => write('app.py', 'import sys\n\ndef main():\n    print(sys.argv)\n'), /: a Python script, not a profile: to profile it, run flameprof -r .*app\.py$/],
     ['a truncated dump', () => write('cut.prof', readFileSync(fixture('textproc.prof')).subarray(0, 5000)), /truncated at byte \d+/],
     // marshal.dumps([1, 2]) from Python 3.11: a list, not the dict pstats writes.

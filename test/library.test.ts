@@ -58,6 +58,6 @@ test('the library diffs two profiles as the CLI does, and its options obey the C
   expect(lib.renderToString(diff, { format: 'log' })).toBe(cli);
   expect(() => lib.resolveOptions({ port: 9000 })).toThrow(new lib.UsageError('--port works only with flameprof serve'));
   expect(() => lib.buildFrames(diff.after.profile, { minWidth: 5, threshold: 1 })).toThrow(new lib.UsageError('--minwidth and --threshold cannot be used together'));
-  expect(lib.RENDERERS.map((r) => [r.name, r.extension])).toEqual([['svg', '.svg'], ['html', '.html'], ['log', '.log'], ['speedscope', '.speedscope.json']]);
-  expect(lib.IMPORTERS.map((i) => i.name)).toEqual(['pstats', 'plop', 'folded']);
+  expect(lib.RENDERERS.map((r) => [r.name, r.extension])).toEqual([['svg', '.svg'], ['html', '.html'], ['log', '.log'], ['speedscope', '.speedscope.json'], ['pprof', '.pb.gz']]);
+  expect(lib.IMPORTERS.map((i) => i.name)).toEqual(['pprof', 'pstats', 'speedscope', 'pyinstrument', 'plop', 'folded']);
 });

@@ -134,8 +134,8 @@ function hash(node: number, f: number): number {
 }
 
 export function stackFrames(profile: SampledProfile, opts: StackFrameOptions): FrameSet {
-  const unit = opts.unit ?? 'samples';
-  const funcs = profile.funcs.map((key) => ({ key, label: unit === 'seconds' ? funcLabel(key) : sampledLabel(key) }));
+  const unit = opts.unit ?? profile.unit ?? 'samples';
+  const funcs = profile.funcs.map((key) => ({ key, label: sampledLabel(key) }));
   const warnings = [...(profile.warnings ?? [])];
   const flameTree = new Tree();
   const invertedTree = new Tree();

@@ -17,8 +17,7 @@
  * `skipBadLines`, is skipped and counted in a warning.
  */
 import { InputError } from '../errors';
-import { keyId } from '../model/keys';
-import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { badValue, SampledBuilder, type FuncKey, type SampledProfile } from '../model/profile';
 import { readWhole, type Importer, type TextSink } from './importer';
 
 /** Any text that no importer before it claims: flamegraph.pl's input and our log are folded stacks, so are empty files. */
@@ -80,12 +79,9 @@ export const MAX_LINE = 1 << 27;
  * of its counts, so that memory grows with the distinct stacks, not with the lines.
  */
 export class FoldedSink implements TextSink {
-  private readonly funcs: FuncKey[] = [];
+  private readonly profile = new SampledBuilder();
+  /** A frame's name as written -> its function (names are parsed once). */
   private readonly byName = new Map<string, number>();
-  private readonly byKey = new Map<string, number>();
-  private readonly stacks: SampledStack[] = [];
-  /** A stack's frames (as function indices) -> its index in `stacks`. */
-  private readonly byStack = new Map<string, number>();
   /** The text of a line that has not ended yet. */
   private rest = '';
   private lineNo = 0;
@@ -117,7 +113,7 @@ export class FoldedSink implements TextSink {
     if (this.skipped > 0) {
       warnings.push(`skipped ${this.skipped} malformed line${this.skipped === 1 ? '' : 's'} (the first is line ${this.firstSkipped})`);
     }
-    return { kind: 'sampled', funcs: this.funcs, stacks: this.stacks, warnings };
+    return this.profile.build({ warnings });
   }
 
   private line(raw: string): void {
@@ -135,29 +131,16 @@ export class FoldedSink implements TextSink {
       if (this.skipped++ === 0) this.firstSkipped = lineNo;
       return;
     }
-    const frames = parsed.frames.map((name) => this.intern(name));
-    const id = frames.join(',');
-    const seen = this.byStack.get(id);
-    if (seen === undefined) {
-      this.byStack.set(id, this.stacks.length);
-      this.stacks.push({ frames, weight: parsed.weight });
-    } else {
-      const s = this.stacks[seen];
-      this.stacks[seen] = { frames: s.frames, weight: s.weight + parsed.weight };
-    }
+    this.profile.add(
+      parsed.frames.map((name) => this.intern(name)),
+      parsed.weight,
+    );
   }
 
   private intern(name: string): number {
     let i = this.byName.get(name);
     if (i === undefined) {
-      const key = parseFrameName(name);
-      const id = keyId(key);
-      i = this.byKey.get(id);
-      if (i === undefined) {
-        i = this.funcs.length;
-        this.funcs.push(key);
-        this.byKey.set(id, i);
-      }
+      i = this.profile.func(parseFrameName(name));
       this.byName.set(name, i);
     }
     return i;

@@ -11,6 +11,8 @@ export interface ReadSettings {
   readonly skipBadLines: boolean;
   /** Fail at a stack deeper than this many frames. */
   readonly maxDepth: number;
+  /** pprof: the sample type to read (default: the profile's default, else its last). */
+  readonly sampleType?: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface Importer {
   read(bytes: Uint8Array, settings: ReadSettings): Profile;
   /** For text formats: a reader of the text in pieces, which `read` uses too. */
   stream?(settings: ReadSettings): TextSink;
+  /** It reads JSON (other JSON is refused by name rather than misread as plop or folded text). */
+  readonly json?: boolean;
 }
 
 /** Read all of a text at once through a format's sink (what `read` does for text formats). */

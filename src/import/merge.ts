@@ -2,8 +2,7 @@
  * Several profiles as one, as `pstats.Stats(a, b, ...)` merges dumps: the CLI's many inputs.
  */
 import { FlameprofError, InputError } from '../errors';
-import { keyId } from '../model/keys';
-import { CallGraphBuilder, type CallGraphProfile, type FuncKey, type Profile, type SampledProfile, type SampledStack } from '../model/profile';
+import { CallGraphBuilder, SampledBuilder, type CallGraphProfile, type Profile, type SampledProfile } from '../model/profile';
 
 /** Profiles of one kind merged; a mix of call graphs and sampled stacks is an error. */
 export function mergeProfiles(profiles: Profile[]): Profile {
@@ -38,27 +37,18 @@ export function mergeCallGraphs(profiles: CallGraphProfile[]): CallGraphProfile 
   return { ...graph.build(profiles[0].pythonVersion), sources: sourcesOf(profiles), format: formatOf(profiles) };
 }
 
-/** Sampled profiles together: functions by key in first-seen order, stacks one after another. */
+/** Sampled profiles together: functions by key in first-seen order, the weights of a stack summed. */
 export function mergeSampled(profiles: SampledProfile[]): SampledProfile {
-  const funcs: FuncKey[] = [];
-  const index = new Map<string, number>();
-  const stacks: SampledStack[] = [];
+  const unit = profiles[0].unit ?? 'samples';
+  if (profiles.some((p) => (p.unit ?? 'samples') !== unit)) throw new InputError('cannot merge profiles of times with profiles of sample counts');
+  const out = new SampledBuilder();
   const warnings: string[] = [];
   for (const p of profiles) {
-    const local = p.funcs.map((k) => {
-      const id = keyId(k);
-      let i = index.get(id);
-      if (i === undefined) {
-        i = funcs.length;
-        funcs.push(k);
-        index.set(id, i);
-      }
-      return i;
-    });
-    for (const s of p.stacks) stacks.push({ frames: s.frames.map((f) => local[f]), weight: s.weight });
+    const local = p.funcs.map((k) => out.func(k));
+    for (const s of p.stacks) out.add(s.frames.map((f) => local[f]), s.weight);
     if (p.warnings) warnings.push(...p.warnings);
   }
-  return { kind: 'sampled', funcs, stacks, warnings, sources: sourcesOf(profiles), format: formatOf(profiles) };
+  return { ...out.build({ unit, warnings }), sources: sourcesOf(profiles), format: formatOf(profiles) };
 }
 
 /** The format all the profiles were read from, if one. */

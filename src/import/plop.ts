@@ -8,8 +8,7 @@
  * what plop recorded, and we keep it.
  */
 import { InputError } from '../errors';
-import { keyId } from '../model/keys';
-import { badValue, type FuncKey, type SampledProfile, type SampledStack } from '../model/profile';
+import { badValue, SampledBuilder, type SampledProfile } from '../model/profile';
 import { tooDeep, type TextReadOptions } from './folded';
 import { firstNonBlank, readWhole, textStart, type Importer, type TextSink } from './importer';
 import { describe, type PyValue } from './marshal';
@@ -46,11 +45,7 @@ const MAX_ENTRY = 1 << 27;
  * Errors give the line and column in the whole file, as one parse of it would.
  */
 export class PlopSink implements TextSink {
-  private readonly funcs: FuncKey[] = [];
-  private readonly byKey = new Map<string, number>();
-  // Python keeps the last value of a repeated key; so do we.
-  private readonly byStack = new Map<string, number>();
-  private readonly stacks: SampledStack[] = [];
+  private readonly profile = new SampledBuilder();
   private skipped = 0;
   private firstSkipped = '';
   private entries = 0;
@@ -91,7 +86,7 @@ export class PlopSink implements TextSink {
     if (this.skipped > 0) {
       warnings.push(`skipped ${this.skipped} malformed entr${this.skipped === 1 ? 'y' : 'ies'} (the first at ${this.firstSkipped})`);
     }
-    return { kind: 'sampled', funcs: this.funcs, stacks: this.stacks, warnings };
+    return this.profile.build({ warnings });
   }
 
   private scan(last: boolean): void {
@@ -225,25 +220,10 @@ export class PlopSink implements TextSink {
     // Innermost first in the file; the model wants outermost first.
     for (let i = items.length - 1; i >= 0; i--) {
       const [file, ln, name] = (items[i] as Extract<PyValue, { type: 'tuple' }>).items;
-      const key: FuncKey = { file: file as string, line: Number(ln), name: name as string };
-      const id = keyId(key);
-      let f = this.byKey.get(id);
-      if (f === undefined) {
-        f = this.funcs.length;
-        this.funcs.push(key);
-        this.byKey.set(id, f);
-      }
-      frames.push(f);
+      frames.push(this.profile.func({ file: file as string, line: Number(ln), name: name as string }));
     }
-    const stackId = frames.join(',');
-    const stack = { frames, weight: Number(v) };
-    const seen = this.byStack.get(stackId);
-    if (seen === undefined) {
-      this.byStack.set(stackId, this.stacks.length);
-      this.stacks.push(stack);
-    } else {
-      this.stacks[seen] = stack;
-    }
+    // Python keeps the last value of a repeated key; so do we.
+    this.profile.add(frames, Number(v), true);
   }
 
   /** A text that is no dict: parsed whole (the error says why), else named for what it holds. */

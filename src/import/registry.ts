@@ -8,10 +8,16 @@ import { fromSources, type Profile } from '../model/profile';
 import { foldedImporter } from './folded';
 import { firstNonBlank, isBinary, SNIFF_BYTES, textStart, type Importer, type ReadSettings } from './importer';
 import { plopImporter } from './plop';
+import { pprofImporter } from './pprof';
 import { pstatsImporter } from './pstats';
+import { pyinstrumentImporter } from './pyinstrument';
+import { speedscopeImporter } from './speedscope';
 
-/** In the order they are asked: the first whose sniff says yes reads the input (folded stacks take any text). */
-export const IMPORTERS = [pstatsImporter, plopImporter, foldedImporter] as const satisfies readonly Importer[];
+/**
+ * In the order they are asked: the first whose sniff says yes reads the input (pstats takes
+ * any binary data after pprof; folded stacks take any text).
+ */
+export const IMPORTERS = [pprofImporter, pstatsImporter, speedscopeImporter, pyinstrumentImporter, plopImporter, foldedImporter] as const satisfies readonly Importer[];
 
 export type ImporterName = (typeof IMPORTERS)[number]['name'];
 /** An input format, or 'auto': told from the content. */
@@ -102,8 +108,11 @@ export async function readInputStream(source: AsyncIterable<Uint8Array>, name: s
 /** The importer for these first bytes: the one `settings` names, or the first whose sniff says yes. */
 function chosen(head: Uint8Array, settings: InputSettings): Importer {
   if (settings.inputFormat !== 'auto') return importer(settings.inputFormat as ImporterName);
-  if (looksLikeJson(head)) throw new InputError(`not a profile: this is JSON text (flameprof reads ${IMPORTERS.map((i) => i.describe).join(', ')})`);
-  return importer(detectFormat(head));
+  const found: Importer = importer(detectFormat(head));
+  if (found.json !== true && looksLikeJson(head)) {
+    throw new InputError(`not a profile flameprof reads: this is JSON text of another kind (flameprof reads ${IMPORTERS.map((i) => i.describe).join(', ')})`);
+  }
+  return found;
 }
 
 /** More pieces of `pieces` after `got`, until `n` bytes or the end: one array. */

@@ -10,6 +10,7 @@
  * - a sampled profile (plop, folded stacks) knows whole stacks with exact counts.
  */
 import { KeyIndex } from './key-index';
+import { keyId } from './keys';
 
 /** A function as Python identifies it: `(file, line, name)`. */
 export interface FuncKey {
@@ -72,6 +73,11 @@ export interface SampledProfile {
   readonly kind: 'sampled';
   readonly funcs: FuncKey[];
   readonly stacks: SampledStack[];
+  /**
+   * What the weights are: sample counts ('samples', the default), or seconds (a pprof or
+   * speedscope profile of times, a pyinstrument session).
+   */
+  readonly unit?: 'samples' | 'seconds';
   /** What the reader skipped or tolerated (e.g. malformed lines), to be shown on stderr. */
   readonly warnings?: string[];
   /** As CallGraphProfile.sources and format. */
@@ -107,6 +113,48 @@ export function funcLabel(key: FuncKey): string {
 /** The same profile as coming from `sources` (what its title and messages name). */
 export function fromSources<P extends Profile>(p: P, sources: readonly string[]): P {
   return { ...p, sources };
+}
+
+/**
+ * Sampled stacks gathered one by one, as every reader of stacks makes them: each function
+ * (by key) and each stack kept once, in the order first met, so that memory grows with what
+ * is distinct; a stack met again adds its weight, or with `replace` takes it (a plop dict
+ * keeps a repeated key's last value, as Python does).
+ */
+export class SampledBuilder {
+  private readonly funcs: FuncKey[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly stacks: SampledStack[] = [];
+  /** A stack's frames, joined -> its index in `stacks`. */
+  private readonly byStack = new Map<string, number>();
+
+  /** The index of the function `key`. */
+  func(key: FuncKey): number {
+    const id = keyId(key);
+    let i = this.byKey.get(id);
+    if (i === undefined) {
+      i = this.funcs.length;
+      this.funcs.push(key);
+      this.byKey.set(id, i);
+    }
+    return i;
+  }
+
+  /** `weight` more with exactly these frames (function indices, outermost first). */
+  add(frames: number[], weight: number, replace = false): void {
+    const id = frames.join(',');
+    const seen = this.byStack.get(id);
+    if (seen === undefined) {
+      this.byStack.set(id, this.stacks.length);
+      this.stacks.push({ frames, weight });
+    } else {
+      this.stacks[seen] = { frames, weight: replace ? weight : this.stacks[seen].weight + weight };
+    }
+  }
+
+  build(rest: Pick<SampledProfile, 'unit' | 'warnings'> = {}): SampledProfile {
+    return { kind: 'sampled', funcs: this.funcs, stacks: this.stacks, ...rest };
+  }
 }
 
 /**

@@ -186,6 +186,7 @@ function reportData(frames: FrameSet, opts: HtmlOptions): ReportData {
     view: opts.icicle === true ? 'icicle' : 'flame',
     unit: frames.unit,
     fromStacks: frames.fromStacks === true,
+    sampled: frames.profile.kind === 'sampled',
     unitWord: opts.countName ?? (frames.unit === 'seconds' ? 's' : 'samples'),
     total: frames.total,
     rowHeight: opts.rowHeight,

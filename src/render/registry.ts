@@ -5,11 +5,12 @@
  */
 import { htmlRenderer } from './html';
 import { logRenderer } from './log';
+import { pprofRenderer } from './pprof';
 import type { Renderer } from './renderer';
 import { speedscopeRenderer } from './speedscope';
 import { svgRenderer } from './svg';
 
-export const RENDERERS = [svgRenderer, htmlRenderer, logRenderer, speedscopeRenderer] as const satisfies readonly Renderer[];
+export const RENDERERS = [svgRenderer, htmlRenderer, logRenderer, speedscopeRenderer, pprofRenderer] as const satisfies readonly Renderer[];
 
 export type OutputFormat = (typeof RENDERERS)[number]['name'];
 export const OUTPUT_FORMATS: readonly OutputFormat[] = RENDERERS.map((r) => r.name);

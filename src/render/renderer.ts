@@ -80,6 +80,8 @@ export interface Renderer {
   readonly extension: string;
   /** It holds the flame only: not to be drawn with the inverted section alone. */
   readonly flameOnly: boolean;
+  /** Its output is bytes, not text: never a string, never to a terminal. */
+  readonly binary?: boolean;
   /**
    * The output's size in bytes, or a bound of it: a cheap bound when that is within `limit`,
    * else a closer count, frame by frame.

@@ -38,6 +38,8 @@ export interface ReportData {
   readonly view: 'flame' | 'icicle';
   /** The frames were merged from whole stacks (see FrameSet.fromStacks). */
   readonly fromStacks: boolean;
+  /** The profile is whole stacks (a sampled profile, of counts or times): every width exact, no call counts. */
+  readonly sampled: boolean;
   /** 'seconds' for pstats dumps (times estimated below the first level), 'samples' for stacks. */
   readonly unit: 'seconds' | 'samples';
   /** The unit's word in tooltips. */

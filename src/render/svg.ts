@@ -175,7 +175,9 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
     opts.legend ??
     (frames.unit === 'samples'
       ? 'width = samples · inverted section = own samples by caller'
-      : frames.fromStacks === true
+      : frames.profile.kind === 'sampled'
+        ? 'width = time, on whole stacks · inverted section = own time by caller'
+        : frames.fromStacks === true
         ? 'width = time on the estimated stacks (--hide, --focus, --reverse) · inverted section = own time by caller'
         : 'width = cumulative time · green = time estimated by call share · inverted section = own time by caller');
   const title = fitLabel(opts.title, opts.width - 8, titleFs);

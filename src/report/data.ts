@@ -65,7 +65,7 @@ export function readReport(doc: Document): Report {
   if (data.version !== 1) throw new Error(`this page's data is of version ${String(data.version)}, not 1`);
   const n = data.funcName.length;
   const files = data.funcFile.map((i) => data.files[i]);
-  const sampled = data.unit === 'samples';
+  const sampled = data.sampled;
   const labels = data.funcName.map((name, i) => {
     const key = { file: files[i], line: data.funcLine[i], name };
     // As stacks.ts's sampledLabel: sampled frames without a file are their bare name.

@@ -44,7 +44,7 @@ function main(): void {
     report.diff !== undefined
       ? report.diff.legend
       : report.sampled
-      ? 'Sampled stacks: every width is exact.'
+      ? 'Whole stacks, as recorded: every width is exact.'
       : report.data.fromStacks
         ? "Widths are time on the estimator's stacks (--hide, --focus, --reverse): a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers."
         : 'Green frames are estimated: a cProfile dump records calls between two functions, not whole stacks. The table, sandwich and call graph use the exact numbers.',

@@ -115,7 +115,9 @@ export class SandwichView {
     wrap.append(para('sandwich-list-title', title));
     const table = document.createElement('table');
     const head = table.insertRow();
-    for (const h of r.sampled ? ['own', 'cumulative', 'function'] : ['calls', 'own s', 'cumulative s', 'file:line(function)']) {
+    const seconds = r.data.unit === 'seconds';
+    const times = seconds ? ['own s', 'cumulative s'] : ['own', 'cumulative'];
+    for (const h of r.sampled ? [...times, 'function'] : ['calls', ...times, 'file:line(function)']) {
       const th = document.createElement('th');
       th.textContent = h;
       head.append(th);
@@ -134,9 +136,9 @@ export class SandwichView {
       row.dataset.cc = String(e.cc[k]);
       row.dataset.tt = String(e.tt[k]);
       row.dataset.ct = String(e.ct[k]);
-      const cells = r.sampled
-        ? [String(e.tt[k]), String(e.ct[k])]
-        : [e.nc[k] === e.cc[k] ? String(e.nc[k]) : `${e.nc[k]}/${e.cc[k]}`, e.tt[k].toFixed(6), e.ct[k].toFixed(6)];
+      const num = (v: number): string => (seconds ? v.toFixed(6) : String(v));
+      const cells = [num(e.tt[k]), num(e.ct[k])];
+      if (!r.sampled) cells.unshift(e.nc[k] === e.cc[k] ? String(e.nc[k]) : `${e.nc[k]}/${e.cc[k]}`);
       for (const c of [...cells, stdString(r.files[f], r.lines[f], r.names[f], r.sampled)]) row.insertCell().textContent = c;
     }
     wrap.append(table);
@@ -144,9 +146,9 @@ export class SandwichView {
   }
 
   private numbers(cc: number, nc: number, tt: number, ct: number): string {
-    if (this.report.sampled) return `own ${formatSix(tt)} samples, cumulative ${formatSix(ct)} samples`;
-    const calls = `${nc} call${nc === 1 ? '' : 's'}${cc !== nc ? ` (${cc} primitive)` : ''}`;
     const u = this.report.data.unitWord;
+    if (this.report.sampled) return `own ${formatSix(tt)} ${u}, cumulative ${formatSix(ct)} ${u}`;
+    const calls = `${nc} call${nc === 1 ? '' : 's'}${cc !== nc ? ` (${cc} primitive)` : ''}`;
     return `${calls}, own ${formatSix(tt)} ${u}, cumulative ${formatSix(ct)} ${u}`;
   }
 }

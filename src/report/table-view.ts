@@ -45,15 +45,17 @@ export class TableView {
     const { cc, nc, tt, ct } = report.exact;
     const sampled = report.sampled;
     this.display = report.labels.map((_, i) => stdString(report.files[i], report.lines[i], report.names[i], sampled));
-    const num = (v: number): string => (sampled ? String(v) : v.toFixed(6));
+    // Times to the microsecond (pstats dumps, profiles of times); counts as they are.
+    const seconds = report.data.unit === 'seconds';
+    const num = (v: number): string => (seconds ? v.toFixed(6) : String(v));
     const per = (a: number, b: number): number => (b > 0 ? a / b : 0);
     this.columns = [
       ...(sampled
         ? []
         : [{ key: 'nc', title: 'calls', value: (i: number) => nc[i], text: (i: number) => (nc[i] === cc[i] ? String(nc[i]) : `${nc[i]}/${cc[i]}`) }]),
-      { key: 'tt', title: sampled ? 'own' : 'own s', value: (i) => tt[i], text: (i) => num(tt[i]) },
+      { key: 'tt', title: seconds ? 'own s' : 'own', value: (i) => tt[i], text: (i) => num(tt[i]) },
       ...(sampled ? [] : [{ key: 'tpc', title: 'own/call', value: (i: number) => per(tt[i], nc[i]), text: (i: number) => per(tt[i], nc[i]).toFixed(6) }]),
-      { key: 'ct', title: sampled ? 'cumulative' : 'cumulative s', value: (i) => ct[i], text: (i) => num(ct[i]) },
+      { key: 'ct', title: seconds ? 'cumulative s' : 'cumulative', value: (i) => ct[i], text: (i) => num(ct[i]) },
       ...(sampled ? [] : [{ key: 'cpc', title: 'cum/call', value: (i: number) => per(ct[i], cc[i]), text: (i: number) => per(ct[i], cc[i]).toFixed(6) }]),
       { key: 'name', title: sampled ? 'function' : 'file:line(function)', value: (i) => this.display[i], text: (i) => this.display[i] },
     ];

@@ -79,7 +79,7 @@ describe('readProfile: detection and --input-format', () => {
   it('JSON is named as JSON, not misread as a plop dict or folded stacks', () => {
     for (const text of ['{"traceEvents": []}', ' [1, 2]', '\ufeff{ "a": 1}']) {
       expect(() => readProfile(Buffer.from(text, 'utf8'), 'x.json')).toThrow(
-        'x.json: not a profile: this is JSON text (flameprof reads pstats dumps, plop files, folded stacks)',
+        'x.json: not a profile flameprof reads: this is JSON text of another kind (flameprof reads pprof profiles, pstats dumps, speedscope files, pyinstrument sessions, plop files, folded stacks)',
       );
     }
     // A plop dict has tuple keys, so it is not taken for JSON.
@@ -161,9 +161,10 @@ describe('gzip', () => {
 });
 
 test('every importer has a name, words for messages and file endings; --input-format and serve take them from the list', () => {
-  expect(IMPORTERS.map((i) => i.name)).toEqual(['pstats', 'plop', 'folded']);
-  expect(INPUT_FORMATS).toEqual(['auto', 'pstats', 'plop', 'folded']);
-  for (const name of ['a.prof', 'b.pstats', 'c.cprof', 'd.profile', 'e.plop', 'f.folded', 'g.flame', 'h.stacks', 'i.log', 'j.txt', 'K.PROF.GZ', 'l.folded.gz']) {
+  expect(IMPORTERS.map((i) => i.name)).toEqual(['pprof', 'pstats', 'speedscope', 'pyinstrument', 'plop', 'folded']);
+  expect(INPUT_FORMATS).toEqual(['auto', 'pprof', 'pstats', 'speedscope', 'pyinstrument', 'plop', 'folded']);
+  const names = ['a.prof', 'b.pstats', 'c.cprof', 'd.profile', 'e.plop', 'f.folded', 'g.flame', 'h.stacks', 'i.log', 'j.txt', 'K.PROF.GZ', 'l.folded.gz'];
+  for (const name of [...names, 'cpu.pb.gz', 'm.pprof', 'n.speedscope.json', 'o.pyisession']) {
     expect([name, PROFILE_FILE.test(name)]).toEqual([name, true]);
   }
   for (const name of ['a.svg', 'b.html', 'c.json', 'd.prof.svg', 'e.gz', 'f.profx']) expect([name, PROFILE_FILE.test(name)]).toEqual([name, false]);

@@ -9,14 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFrames, readProfile, render } from '../../src/pipeline';
 import { DIFF_FORMATS, OUTPUT_FORMATS, RENDERERS } from '../../src/render/registry';
+import type { Renderer } from '../../src/render/renderer';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'flameprof.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 
 test('the list: names, extensions, and what each can draw', () => {
-  expect(OUTPUT_FORMATS).toEqual(['svg', 'html', 'log', 'speedscope']);
-  expect(RENDERERS.filter((r) => r.flameOnly).map((r) => r.name)).toEqual(['log', 'speedscope']);
+  expect(OUTPUT_FORMATS).toEqual(['svg', 'html', 'log', 'speedscope', 'pprof']);
+  expect(RENDERERS.filter((r) => r.flameOnly).map((r) => r.name)).toEqual(['log', 'speedscope', 'pprof']);
+  expect((RENDERERS as readonly Renderer[]).filter((r) => r.binary === true).map((r) => r.name)).toEqual(['pprof']);
   expect(DIFF_FORMATS).toEqual(['svg', 'html', 'log']);
 });
 

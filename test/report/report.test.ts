@@ -580,4 +580,25 @@ describe('--format=html in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  test("a pyinstrument session: times in seconds, each function's own time the sum of its [self] frames", async () => {
+    const path = join(FIXTURES, 'interchange', 'pyinstrument-sympy_calculation.json');
+    const { file } = writeReport('pyinstrument', load(path));
+    const own = new Map<string, number>();
+    const walk = (n: { identifier: string; time: number; children?: unknown[] }, parent: string): void => {
+      const [name, f, line] = n.identifier.split('\0');
+      if (n.identifier === '[self]') own.set(parent, (own.get(parent) ?? 0) + n.time);
+      for (const c of n.children ?? []) walk(c as typeof n, n.identifier === '[self]' ? parent : `${f}:${line}(${name})`);
+    };
+    walk((JSON.parse(readFileSync(path, 'utf8')) as { frame_tree: Parameters<typeof walk>[0] }).frame_tree, '');
+    const { page, problems } = await open(file, '#view=table');
+    expect(await page.$$eval('.thead span', (hs) => hs.map((h) => h.textContent!))).toEqual(['own s', 'cumulative s', 'function']);
+    const rows = await page.$$eval('.table-body .trow', (rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent!)));
+    // The rows drawn (the table draws those in view), largest own time first.
+    expect(rows.length).toBeGreaterThan(20);
+    for (const [tt, , name] of rows.slice(0, 20)) expect([name, tt]).toEqual([name, (own.get(name) ?? 0).toFixed(6)]);
+    expect(await page.textContent('.legend')).toBe('Whole stacks, as recorded: every width is exact.');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
