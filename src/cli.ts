@@ -86,6 +86,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'interval', kind: 'number', option: 'interval', min: 1, minInclusive: true, describe: 'with --sample: milliseconds between samples (at least 1)' },
   { name: 'wall', kind: 'boolean', option: 'wall', describe: 'with --sample: sample wall-clock time (sleeping and waiting too) instead of CPU time' },
   { name: 'toggle', kind: 'boolean', option: 'toggle', describe: 'with --sample: start paused; SIGUSR2 to the program turns collection on and off' },
+  { name: 'lines', kind: 'boolean', option: 'lines', describe: "with --sample: frames carry the line being run, not the function's first line" },
   { name: 'python-path', kind: 'boolean', describe: 'print the folder to put on PYTHONPATH for the flameprof_py package, and exit' },
   { name: 'debug', kind: 'boolean', describe: 'show stack traces of errors' },
   { name: 'version', kind: 'boolean', describe: 'print the version and exit' },
@@ -409,29 +410,38 @@ async function runDiff(args: ParsedArgs, sides: { before: string[]; after: strin
  */
 async function runPython(args: ParsedArgs, run: NonNullable<ParsedArgs['run']>, io: CliIo): Promise<number> {
   const { defaultRunOutput, ensureDir, pstatPath } = runModule();
-  const result = await runProgram(run.target, args.options, { args: run.args });
   const what = 'script' in run.target ? run.target.script : run.target.module;
+  // Named when the run starts: snapshots (SIGUSR1, with --sample) go where the graph will.
+  const out = args.out ?? defaultRunOutput(run.target, renderer(args.options.format).extension, 'profiles');
+  const draw = async (dump: Buffer, kind: 'profile' | 'snapshot'): Promise<void> => {
+    if (args.out === undefined) ensureDir('profiles');
+    const profile = readInput(dump, `${kind} of ${what}`, { ...args.options, inputFormat: args.options.sample ? 'folded' : 'pstats' });
+    // Titled by the script's file name, or the module.
+    const frames = buildFrames(fromSources(profile, [what]), args.options);
+    warn(io, frames.warnings);
+    await writeOutput(out, render(frames, args.options, { reuse: true }));
+    io.stderr.write(kind === 'snapshot' ? `flameprof: wrote a snapshot to ${out}\n` : `flameprof: wrote ${out}\n`);
+  };
+  const onSnapshot = async (stacks: Buffer): Promise<void> => {
+    try {
+      await draw(stacks, 'snapshot');
+    } catch (err) {
+      reportError(err, args.debug, io);
+    }
+  };
+  const result = await runProgram(run.target, args.options, { args: run.args, onSnapshot });
   if (result.dump === undefined) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.status}`;
     io.stderr.write(`flameprof: no profile of ${what}: Python ${how} before writing one\n`);
     return result.status || 1;
   }
   try {
-    let out = args.out;
-    if (out === undefined) {
-      ensureDir('profiles');
-      out = defaultRunOutput(run.target, renderer(args.options.format).extension, 'profiles');
-    }
     if (args.options.pstat) {
+      if (args.out === undefined) ensureDir('profiles');
       await writeOutput(pstatPath(out), [result.dump]);
       io.stderr.write(`flameprof: wrote ${pstatPath(out)}\n`);
     }
-    const dump = readInput(result.dump, `profile of ${what}`, { ...args.options, inputFormat: args.options.sample ? 'folded' : 'pstats' });
-    // Titled by the script's file name, or the module.
-    const frames = buildFrames(fromSources(dump, [what]), args.options);
-    warn(io, frames.warnings);
-    await writeOutput(out, render(frames, args.options, { reuse: true }));
-    io.stderr.write(`flameprof: wrote ${out}\n`);
+    await draw(result.dump, 'profile');
   } catch (err) {
     const code = reportError(err, args.debug, io);
     return result.status || code;

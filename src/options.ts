@@ -132,6 +132,8 @@ export interface Options {
   wall: boolean;
   /** With `sample`: start paused; SIGUSR2 to the program turns collection on and off. Default false. */
   toggle: boolean;
+  /** With `sample`: frames carry the line being run (`file:LINE:function`), not the function's first line. Default false. */
+  lines: boolean;
   /** `flameprof serve`: the port, 0 for any free one. Default 8888. */
   port: number;
   /** `flameprof serve`: the address to listen on. Default '127.0.0.1': this machine only. */
@@ -182,6 +184,7 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   interval: 10,
   wall: false,
   toggle: false,
+  lines: false,
   port: 8888,
   host: '127.0.0.1',
   open: false,
@@ -220,7 +223,7 @@ export function resolveOptions(partial: Partial<Options> = {}, command: Command 
     const stray = (['python', 'cpu', 'pstat', 'threads', 'sample'] as const).find(given);
     if (stray !== undefined) throw new UsageError(`--${stray} works only with -r/--run or -m/--module`);
   }
-  const samplerFlag = (['interval', 'wall', 'toggle'] as const).find(given);
+  const samplerFlag = (['interval', 'wall', 'toggle', 'lines'] as const).find(given);
   if (samplerFlag !== undefined && !out.sample) throw new UsageError(`--${samplerFlag} works only with --sample`);
   if (out.sample) {
     const clash = out.cpu

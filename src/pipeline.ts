@@ -13,7 +13,7 @@ import { sampledLabel, stackFrames } from './frames/stacks';
 import { mergeProfiles } from './import/merge';
 import { readInput, readInputStream, type InputFormat } from './import/registry';
 import { openInputFile, readInputFile } from './io/files';
-import type { RunResult, RunTarget } from './io/python';
+import type { RunResult, RunSettings, RunTarget } from './io/python';
 import { formatSix } from './model/pynum';
 import { funcKey, funcLabel, type Profile } from './model/profile';
 import { resolveOptions, selection, type Options } from './options';
@@ -178,19 +178,20 @@ function sourceTitle(p: Profile): string | undefined {
 /**
  * Run a Python program under cProfile or, with `sample`, the sampler (the run options of
  * Options), and hand back its dump and status: `readProfile` reads the dump. The program's
- * arguments, folder and environment come beside the options.
+ * arguments, folder and environment come beside the options, and, when sampling, what to do
+ * with each snapshot SIGUSR1 to the program asks for (folded stacks).
  */
 export async function runProgram(
   target: RunTarget,
   options: Partial<Options> = {},
-  program: { readonly args?: readonly string[]; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+  program: { readonly args?: readonly string[]; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv; readonly onSnapshot?: RunSettings['onSnapshot'] } = {},
 ): Promise<RunResult> {
-  const { args = [], cwd, env } = program;
+  const { args = [], cwd, env, onSnapshot } = program;
   const opts = resolveOptions(options, 'run');
   // A script that is not there is an input problem (exit 1), not Python's usage error (2).
   if ('script' in target && !existsSync(resolvePath(cwd ?? '.', target.script))) throw new InputError(`${target.script}: no such file (the script to run)`);
   // Loaded only for runs: with child_process it costs every other start-up time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runPython } = require('./io/python') as typeof import('./io/python');
-  return runPython(target, { ...opts, args, cwd, env });
+  return runPython(target, { ...opts, args, cwd, env, onSnapshot });
 }

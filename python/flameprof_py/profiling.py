@@ -71,27 +71,32 @@ def with_thread_root(stats, name):
     return out
 
 
-class _Stats(object):
-    """What pstats.Stats accepts: an object with create_stats() and a stats dict."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    def create_stats(self):
-        pass
+def add_stats(total, stats):
+    """Add the pstats dict `stats` into `total`, in place, as pstats.Stats.add adds: counts and
+    times summed, per function and per caller (whose values are tuples, or counts for the
+    pure-Python profile module)."""
+    for func, (cc, nc, tt, ct, callers) in stats.items():
+        if func not in total:
+            total[func] = (cc, nc, tt, ct, dict(callers))
+            continue
+        cc0, nc0, tt0, ct0, merged = total[func]
+        for caller, v in callers.items():
+            if caller not in merged:
+                merged[caller] = v
+            elif isinstance(v, tuple):
+                merged[caller] = tuple(a + b for a, b in zip(merged[caller], v))
+            else:
+                merged[caller] = merged[caller] + v
+        total[func] = (cc0 + cc, nc0 + nc, tt0 + tt, ct0 + ct, merged)
+    return total
 
 
 def merge_stats(dicts):
-    """pstats dicts added up, as pstats.Stats.add does."""
-    import pstats
-
-    merged = None
+    """pstats dicts added up, as pstats.Stats(a, b, ...) adds them."""
+    total = {}
     for d in dicts:
-        if merged is None:
-            merged = pstats.Stats(_Stats(d))
-        else:
-            merged.add(_Stats(d))
-    return merged.stats if merged is not None else {}
+        add_stats(total, d)
+    return total
 
 
 class ThreadProfiles(object):

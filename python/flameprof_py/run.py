@@ -9,7 +9,8 @@ frames, its exit code (SystemExit handled by Python itself) and death by SIGINT 
 uncaught KeyboardInterrupt as under plain Python. The differences: SIGTERM, if the program
 has not claimed it, unwinds the program (its `finally` blocks run) so that a stopped run
 still leaves its profile, then ends us by SIGTERM all the same; with --toggle, SIGUSR2 turns
-the sampler on and off. Processes the program forks (multiprocessing workers, daemons) get
+the sampler on and off; with --snapshot PATH, SIGUSR1 has the sampler write what it has so
+far to PATH, and it goes on. Processes the program forks (multiprocessing workers, daemons) get
 none of this: only the first process writes the profile.
 
 With --watch-fd N, file descriptor N is a pipe from flameprof, which the driver moves out of
@@ -45,6 +46,8 @@ def parse(argv):
     p.add_argument("--sample", choices=MODES, help="sample every thread's stack instead of cProfile, by CPU or wall-clock time")
     p.add_argument("--interval", type=float, help="with --sample: seconds between samples (default 0.01)")
     p.add_argument("--toggle", action="store_true", help="with --sample: start paused; SIGUSR2 turns collection on and off")
+    p.add_argument("--lines", action="store_true", help="with --sample: frames carry the line being run, not the function's first line")
+    p.add_argument("--snapshot", metavar="PATH", help="with --sample: SIGUSR1 writes the samples so far to PATH")
     p.add_argument("--watch-fd", type=int, help="a pipe whose end means flameprof is gone")
     path = p.add_mutually_exclusive_group()
     path.add_argument("--restore-pythonpath", metavar="VALUE", help="PYTHONPATH as the program should see it (ours added only for this module)")
@@ -52,8 +55,8 @@ def parse(argv):
     opts = p.parse_args(ours)
     if opts.sample and (opts.cpu or opts.threads):
         p.error("--sample cannot be used with --cpu or --threads")
-    if (opts.toggle or opts.interval is not None) and not opts.sample:
-        p.error("--interval and --toggle work only with --sample")
+    if (opts.toggle or opts.lines or opts.snapshot or opts.interval is not None) and not opts.sample:
+        p.error("--interval, --toggle, --lines and --snapshot work only with --sample")
     if opts.interval is None:
         opts.interval = 0.01
     return opts, theirs
@@ -140,8 +143,9 @@ class _Profiler(object):
 
     def __init__(self, opts, runner_files):
         if opts.sample:
-            self.collector = Collector(interval=opts.interval, mode=opts.sample, skip_outer=runner_files)
+            self.collector = Collector(interval=opts.interval, mode=opts.sample, skip_outer=runner_files, lines=opts.lines)
             self.toggle = opts.toggle
+            self.snapshot = opts.snapshot
         else:
             self.collector = None
             self.profiler = new_profiler(opts.cpu)
@@ -151,6 +155,8 @@ class _Profiler(object):
         if self.collector is not None:
             if self.toggle:
                 signal.signal(signal.SIGUSR2, lambda signum, frame: self.collector.toggle())
+            if self.snapshot:
+                signal.signal(signal.SIGUSR1, lambda signum, frame: self.collector.request_snapshot(self.snapshot))
             self.collector.start(paused=self.toggle)
             return
         if self.threads is not None:

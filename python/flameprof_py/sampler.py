@@ -17,10 +17,11 @@ run, as plop records it), and each thread's stacks grow from a root `<thread>:0:
 under `flameprof -r --threads`. Threads whose name starts with "flameprof_py:" are a
 profiler's own and are not sampled.
 
-Safe in a signal handler: stop() and toggle() only flip a flag that the sampler thread reads,
-and start() does too once the sampler thread runs (start(paused=True) starts it without
-collecting). Nothing here waits on a lock the program's thread could hold.
+Safe in a signal handler: stop(), toggle() and request_snapshot() only set a field that the
+sampler thread reads, and start() does too once the sampler thread runs (start(paused=True)
+starts it without collecting). Nothing here waits on a lock the program's thread could hold.
 """
+import dis
 import sys
 import threading
 import time
@@ -34,6 +35,8 @@ _HERE = __file__
 MIN_INTERVAL = 0.001
 
 MODES = ("cpu", "wall")
+
+_JUMPS_BACK = frozenset(dis.opmap[name] for name in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT") if name in dis.opmap)
 
 
 def _thread_cpu_clock():
@@ -79,6 +82,10 @@ class Collector(object):
         self._on = False
         self._closing = False
         self._thread = None
+        # Threads not sampled: one waiting in sample_for() is ours, not the program's.
+        self._ignored = frozenset()
+        # A path to save to, set by request_snapshot() for the sampler thread to write.
+        self._snapshot_to = None
         self._launching = threading.Lock()
         self._stacks_lock = threading.Lock()
 
@@ -103,13 +110,29 @@ class Collector(object):
         """Collect if paused, pause if collecting: what a signal handler calls (see the module comment)."""
         self._on = not self._on
 
-    def close(self):
-        """Stop collecting and end the sampler thread (not from a signal handler: it waits for it)."""
+    def close(self, wait=True):
+        """Stop collecting and end the sampler thread, waiting for it unless `wait` is false (an
+        event loop's thread must not wait; a signal handler neither)."""
         self._on = False
         self._closing = True
         thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
+        if wait and thread is not None and thread is not threading.current_thread():
             thread.join()
+
+    def request_snapshot(self, path):
+        """Have the sampler thread write a snapshot to `path` at its next tick: what a signal
+        handler calls (a handler must not write files: it could interrupt a write of ours)."""
+        self._snapshot_to = path
+
+    def sample_for(self, seconds):
+        """Collect for `seconds` in this thread's stead, which waits and is not sampled; then
+        close. What an on-demand request does (see trigger.py)."""
+        self._ignored = frozenset([threading.get_ident()])
+        self.start()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.close()
 
     def _launch(self):
         # Never waits: a caller that finds the lock taken (another thread, or the handler of a
@@ -135,6 +158,9 @@ class Collector(object):
         last = time.monotonic()
         while not self._closing:
             time.sleep(interval)
+            snapshot, self._snapshot_to = self._snapshot_to, None
+            if snapshot is not None:
+                self.snapshot(snapshot)
             now = time.monotonic()
             elapsed, last = now - last, now
             if not self._on:
@@ -159,6 +185,8 @@ class Collector(object):
         names = dict((t.ident, t.name) for t in threading.enumerate())
         due = []
         for ident, top in frames.items():
+            if ident in self._ignored:
+                continue
             name = names.get(ident)
             if name is None:
                 name = str(ident)
@@ -196,7 +224,7 @@ class Collector(object):
                 # The sampler's own code (a thread inside start() or save()): not the program's.
                 codes = []
             else:
-                codes.append((code, f.f_lineno or code.co_firstlineno) if lines else code)
+                codes.append((code, line_run(f)) if lines else code)
             f = f.f_back
         skip = self.skip_outer
         while codes and (codes[-1][0] if lines else codes[-1]).co_filename in skip:
@@ -210,24 +238,13 @@ class Collector(object):
             self.samples += weight
 
     def _labelled(self):
-        """The samples by stack of (file, line, name) keys, outermost first, stacks that read
-        the same added up."""
         with self._stacks_lock:
             items = list(self.stacks.items())
-        keys = {}
-        out = {}
-        for stack, n in items:
-            labelled = tuple(keys.get(f) or keys.setdefault(f, _frame_key(f)) for f in stack)
-            out[labelled] = out.get(labelled, 0) + n
-        return out
+        return labelled(items)
 
     def folded(self):
         """The samples as folded stacks: `root;...;leaf count` lines, sorted."""
-        lines = [
-            "%s %d\n" % (";".join(_clean("%s:%d:%s" % f) for f in stack), n) for stack, n in self._labelled().items()
-        ]
-        lines.sort()
-        return "".join(lines)
+        return folded_text(self._labelled())
 
     def plop(self):
         """The samples as plop's dict literal: {((file, line, name), ...): count}, innermost first."""
@@ -246,11 +263,60 @@ class Collector(object):
             return False
         return write_file(path, text.encode("utf-8", "surrogateescape"), raise_errors)
 
+    def snapshot(self, path):
+        """Write what has been collected so far to `path`, as save() does, and go on collecting."""
+        return self.save(path)
+
+
+def line_run(frame):
+    """The line a frame is running. A thread is stopped for a sample at a loop's jump back,
+    which has no line of its own since 3.11 (f_lineno None): the loop's line is given, the line
+    of the jump's target."""
+    line = frame.f_lineno
+    if line is not None:
+        return line
+    code = frame.f_code
+    at = frame.f_lasti
+    raw = code.co_code
+    if at + 1 < len(raw) and raw[at] in _JUMPS_BACK:
+        # Offsets in bytes, an argument in code units of 2 bytes, from the next instruction.
+        arg = raw[at + 1]
+        if at >= 2 and raw[at - 2] == dis.EXTENDED_ARG:
+            arg |= raw[at - 1] << 8
+        at = at + 2 - 2 * arg
+    for start, _end, n in getattr(code, "co_lines", lambda: ())():
+        if start > at:
+            break
+        if n is not None:
+            line = n
+    return line or code.co_firstlineno
+
+
+def labelled(items):
+    """(stack, count) pairs as {stack of (file, line, name) keys: count}, stacks that read the
+    same added up. A stack's frames are code objects (the function's first line), (code, line)
+    pairs (the line run), thread names (a thread's root) or ready (file, line, name) keys."""
+    keys = {}
+    out = {}
+    for stack, n in items:
+        key = tuple(keys.get(f) or keys.setdefault(f, _frame_key(f)) for f in stack)
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def folded_text(stacks):
+    """{stack of (file, line, name): count} as folded lines `root;...;leaf count`, sorted."""
+    lines = ["%s %d\n" % (";".join(_clean("%s:%d:%s" % f) for f in stack), n) for stack, n in stacks.items()]
+    lines.sort()
+    return "".join(lines)
+
 
 def _frame_key(frame):
     if isinstance(frame, str):
         return (THREAD_FILE, 0, frame)
     if isinstance(frame, tuple):
+        if len(frame) == 3:
+            return frame
         code, line = frame
         return (code.co_filename, line, code.co_name)
     return (frame.co_filename, frame.co_firstlineno, frame.co_name)

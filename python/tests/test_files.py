@@ -6,7 +6,7 @@ import os
 import pytest
 
 from flameprof_py import files, profile
-from flameprof_py.middleware import ProfileMiddleware
+from flameprof_py.wsgi_middleware import ProfileMiddleware
 from flameprof_py.sampler import Collector
 
 GUESSED = b"\x01" * 8

@@ -54,7 +54,7 @@ def test_the_runner_leaves_no_frame_of_its_own_in_the_samples(tmp):
     "args, message",
     [
         (["--out", "x", "--sample", "cpu", "--cpu", "--script", "a.py"], "--sample cannot be used with --cpu or --threads"),
-        (["--out", "x", "--toggle", "--script", "a.py"], "--interval and --toggle work only with --sample"),
+        (["--out", "x", "--toggle", "--script", "a.py"], "--interval, --toggle, --lines and --snapshot work only with --sample"),
         (["--out", "x", "--script", "a.py", "--module", "m"], "argument --module: not allowed with argument --script"),
         (["--script", "a.py"], "the following arguments are required: --out"),
     ],

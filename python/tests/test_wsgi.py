@@ -147,7 +147,7 @@ def call(app, path):
 
 
 def test_the_wsgi_entry_wraps_the_app_named_in_its_environment(tmp, monkeypatch, capsys):
-    import flameprof_py.middleware as middleware
+    import flameprof_py.wsgi_middleware as middleware
 
     monkeypatch.syspath_prepend(PROGRAMS)
     monkeypatch.setattr(middleware, "_wsgi_app", None)

@@ -7,9 +7,9 @@
  * file, never through a pipe the program could write to.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
-import { basename, delimiter, extname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, extname, join, resolve } from 'node:path';
 import { FlameprofError } from '../errors';
 import { fsReason } from './files';
 
@@ -18,7 +18,7 @@ export type RunTarget = { readonly script: string } | { readonly module: string 
 
 /**
  * How to run it: the run options (see Options: python, cpu, threads, and the sampler's sample,
- * interval in ms, wall, toggle), with the program's arguments, folder and environment.
+ * interval in ms, wall, toggle, lines), with the program's arguments, folder and environment.
  */
 export interface RunSettings {
   readonly python: string;
@@ -28,6 +28,12 @@ export interface RunSettings {
   readonly interval: number;
   readonly wall: boolean;
   readonly toggle: boolean;
+  readonly lines: boolean;
+  /**
+   * With `sample`: called with the folded stacks so far each time SIGUSR1 to the program has
+   * the sampler write them; the run ends only once the last call has.
+   */
+  readonly onSnapshot?: (stacks: Buffer) => Promise<void>;
   /** The program's arguments, its `sys.argv[1:]`. */
   readonly args: readonly string[];
   /** Working directory of the program. Default: ours. */
@@ -58,19 +64,59 @@ export interface RunResult {
  * started; everything the program does (including failing) is reported in the result instead.
  *
  * While the program runs, SIGINT is left to it (a terminal sends it to both of us) and SIGTERM
- * and SIGHUP are passed on, so that we live to render whatever profile it leaves.
+ * and SIGHUP are passed on, so that we live to render whatever profile it leaves; so are the
+ * sampler's SIGUSR1 (snapshot) and SIGUSR2 (toggle).
  */
 export async function runPython(target: RunTarget, opts: RunSettings): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flameprof-run-'));
   const dumpPath = join(dir, 'profile.prof');
+  const snapshots = opts.sample && opts.onSnapshot !== undefined ? watchSnapshots(dir, opts.onSnapshot) : undefined;
   try {
     const { exitCode, signal } = await spawnAndWait(opts, [...driverArgs(target, opts, dumpPath), '--', ...opts.args]);
+    // A snapshot still being drawn must not land after the final graph.
+    await snapshots?.close();
     const dump = existsSync(dumpPath) ? readFileSync(dumpPath) : undefined;
     const status = signal !== null ? 128 + (constants.signals[signal] ?? 0) : (exitCode ?? 1);
     return { dump, exitCode, signal, status };
   } finally {
+    await snapshots?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The file the driver writes a snapshot to, in the run's temporary folder. */
+const SNAPSHOT = 'snapshot.folded';
+
+/**
+ * Hand each snapshot the driver renames into `dir` to `onSnapshot`, one at a time (snapshots
+ * that come while one is handled are taken once, the newest).
+ */
+function watchSnapshots(dir: string, onSnapshot: (stacks: Buffer) => Promise<void>): { close(): Promise<void> } {
+  let chain = Promise.resolve();
+  let queued = false;
+  const take = (): void => {
+    if (queued) return;
+    queued = true;
+    chain = chain.then(async () => {
+      queued = false;
+      let stacks: Buffer;
+      try {
+        stacks = readFileSync(join(dir, SNAPSHOT));
+      } catch {
+        return; // renamed over again, or the run is over
+      }
+      await onSnapshot(stacks);
+    });
+  };
+  const watcher = watch(dir, (_event, name) => {
+    if (name === SNAPSHOT) take();
+  });
+  return {
+    close: async () => {
+      watcher.close();
+      await chain;
+    },
+  };
 }
 
 /**
@@ -83,6 +129,8 @@ function driverArgs(target: RunTarget, opts: RunSettings, dumpPath: string): str
   if (opts.sample) {
     args.push('--sample', opts.wall ? 'wall' : 'cpu', '--interval', String(opts.interval / 1000));
     if (opts.toggle) args.push('--toggle');
+    if (opts.lines) args.push('--lines');
+    args.push('--snapshot', join(dirname(dumpPath), SNAPSHOT));
   } else {
     if (opts.cpu) args.push('--cpu');
     if (opts.threads) args.push('--threads');
@@ -109,15 +157,15 @@ function spawnAndWait(opts: RunSettings, argv: string[]): Promise<{ exitCode: nu
       child.kill(sig);
     };
     const ignore = (): void => {};
+    // The sampler's signals reach it whether sent to the program or to us.
+    const forwarded: NodeJS.Signals[] = opts.sample ? ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] : ['SIGTERM', 'SIGHUP'];
     process.on('SIGINT', ignore);
-    process.on('SIGTERM', forward);
-    process.on('SIGHUP', forward);
+    for (const sig of forwarded) process.on(sig, forward);
     let settled = false;
     const settle = (): void => {
       settled = true;
       process.off('SIGINT', ignore);
-      process.off('SIGTERM', forward);
-      process.off('SIGHUP', forward);
+      for (const sig of forwarded) process.off(sig, forward);
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (settled) return;

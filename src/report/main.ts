@@ -105,6 +105,9 @@ function main(): void {
   }
 
   let state: State = parseHash(location.hash, report.data.view);
+  // The document's own URL with `hash`: a bare '#...' resolves against the base URL, which in
+  // an iframe's srcdoc (the notebook magic's) is the notebook's, and the history refuses it.
+  const withHash = (hash: string): string => location.href.split('#')[0] + hash;
   let applied: State | undefined;
   const byLabel = new Map<string, number>();
   report.labels.forEach((l, i) => byLabel.set(l, i));
@@ -117,8 +120,8 @@ function main(): void {
     if (state.view !== 'sandwich') state.fn = undefined;
     const hash = formatHash(state);
     if (hash !== location.hash) {
-      if (quiet) history.replaceState(null, '', hash);
-      else history.pushState(null, '', hash);
+      if (quiet) history.replaceState(null, '', withHash(hash));
+      else history.pushState(null, '', withHash(hash));
     }
     apply();
   }
@@ -128,7 +131,7 @@ function main(): void {
     if (!shown.includes(state.view)) state = { ...state, view: report.data.view };
     if (state.view !== 'sandwich' && state.fn !== undefined) state = { ...state, fn: undefined };
     applied = state;
-    if (formatHash(state) !== location.hash && location.hash !== '') history.replaceState(null, '', formatHash(state));
+    if (formatHash(state) !== location.hash && location.hash !== '') history.replaceState(null, '', withHash(formatHash(state)));
     // What the details line says belongs to the view it was said in.
     if (prev !== undefined && prev.view !== state.view) showDetails(undefined);
     for (const v of shown) {

@@ -197,3 +197,57 @@ test('-m MODULE --sample, and -m pytest under cProfile, as python -m runs them',
   expect(readFileSync(tests, 'utf8')).toContain(':test_fib');
 });
 
+
+test('SIGUSR1 to flameprof during -r --sample draws the samples so far to the output, and the run goes on to the whole graph', async () => {
+  const log = join(dir, 'snap.log');
+  const child = spawn(process.execPath, [CLI, '-r', program('busy_pid.py'), '--sample', '--format=log', '-o', log], { cwd: dir, env: ENV });
+  let out = '';
+  let err = '';
+  let asked = false;
+  let snapshot: { samples: number; programDone: boolean } | undefined;
+  const ended = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  child.stdout.on('data', (d: Buffer) => {
+    out += String(d);
+    // Halfway through the work, to flameprof itself (the sampler's signals are passed on).
+    if (out.includes('step 4\n') && !asked) {
+      asked = true;
+      child.kill('SIGUSR1');
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += String(d);
+    if (err.includes('wrote a snapshot') && snapshot === undefined) {
+      snapshot = { samples: [...folded(log).values()].reduce((a, b) => a + b, 0), programDone: out.includes('step 9\n') };
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+  const code = await ended;
+  clearTimeout(timer);
+  expect([code, err]).toEqual([3, `flameprof: wrote a snapshot to ${log}\nflameprof: wrote ${log}\n`]);
+  const final = [...folded(log).values()].reduce((a, b) => a + b, 0);
+  // Drawn while the program ran: some of its 1.5 s of work at 10 ms, and less than the whole.
+  expect(snapshot?.programDone).toBe(false);
+  expect(snapshot!.samples).toBeGreaterThan(10);
+  expect(snapshot!.samples).toBeLessThan(final);
+});
+
+test('-r --sample --lines: frames carry the line run, so the hot loop shows its own line', () => {
+  const log = join(dir, 'lines.log');
+  const file = program('busy_pid.py');
+  const r = flameprof(['-r', file, '--sample', '--lines', '--format=log', '-o', log]);
+  expect([r.status, r.stderr]).toEqual([3, `flameprof: wrote ${log}\n`]);
+  const loop = readFileSync(file, 'utf8').split('\n').indexOf('    while time.process_time() < end:') + 1;
+  const byLine = new Map<number, number>();
+  for (const [stack, n] of folded(log)) {
+    const leaf = /:(\d+):work$/.exec(stack);
+    if (leaf) byLine.set(Number(leaf[1]), (byLine.get(Number(leaf[1])) ?? 0) + n);
+  }
+  const all = [...byLine.values()].reduce((a, b) => a + b, 0);
+  expect(all).toBeGreaterThan(50);
+  expect((byLine.get(loop) ?? 0) + (byLine.get(loop + 1) ?? 0)).toBeGreaterThan(0.8 * all);
+  // Without --lines, the function's first line.
+  const plain = join(dir, 'plain.log');
+  expect(flameprof(['-r', file, '--sample', '--format=log', '-o', plain]).status).toBe(3);
+  expect(readFileSync(plain, 'utf8')).toMatch(new RegExp(`:${loop - 2}:work \\d+$`, 'm'));
+  expect(flameprof(['-r', file, '--lines']).stderr).toBe("flameprof: --lines works only with --sample (see 'flameprof --help')\n");
+});

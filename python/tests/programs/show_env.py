@@ -5,7 +5,7 @@ import threading
 
 
 def work():
-    return sum(i * i for i in range(300000))
+    return sum(i * i for i in range(2000000))
 
 
 print("argv", sys.argv[1:])

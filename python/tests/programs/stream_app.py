@@ -41,9 +41,18 @@ def app(environ, start_response):
     return Body(path, 1, 0)
 
 
+def background_work():
+    while True:
+        busy(20000)
+        time.sleep(0.001)
+
+
 if __name__ == "__main__":
-    # A wsgiref server on a free loopback port, every request profiled into sys.argv[1].
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
+    # A wsgiref server on a free loopback port, a thread per request, every request profiled
+    # into sys.argv[1]; sys.argv[2] and [3]: the trigger's path and token; a background thread.
+    import threading
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     from flameprof_py import ProfileMiddleware
 
@@ -51,6 +60,13 @@ if __name__ == "__main__":
         def log_message(self, *args):
             pass
 
-    httpd = make_server("127.0.0.1", 0, ProfileMiddleware(app, sys.argv[1]), handler_class=Quiet)
+    class Threading(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    trigger = sys.argv[2] if len(sys.argv) > 2 else None
+    token = sys.argv[3] if len(sys.argv) > 3 else None
+    threading.Thread(target=background_work, name="background", daemon=True).start()
+    wrapped = ProfileMiddleware(app, sys.argv[1], trigger_path=trigger, trigger_token=token)
+    httpd = make_server("127.0.0.1", 0, wrapped, server_class=Threading, handler_class=Quiet)
     print("port", httpd.server_port, flush=True)
     httpd.serve_forever()

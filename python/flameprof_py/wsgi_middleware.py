@@ -1,5 +1,6 @@
 """A cProfile dump per WSGI request (`ProfileMiddleware`, and the `wsgi` entry for servers
-that take one), written into a folder under a name that says what the request was.
+that take one), written into a folder under a name that says what the request was
+(naming.py), and sampling on demand at `trigger_path` (trigger.py).
 
 The response is handed on as the app makes it: each chunk as the app yields it (streamed and
 endless bodies stay streamed), and the app's own close() is called from ours, as PEP 3333
@@ -11,41 +12,32 @@ import os
 import time
 
 from .files import reason, warn
+from .naming import request_name
 from .profiling import dump_stats, new_profiler, profiler_stats
 
 DEFAULT_NAME_FORMAT = "{method}.{url}.{ts}.{duration}ms.prof"
 
 
-
-def _safe(text):
-    return "".join(c if c.isalnum() or c in "-_." else "." for c in text)
-
-
-def request_name(name_format, method, path, started, seconds):
-    """A dump's file name from `name_format`: {method}, {url} (the path, '/' made '.', 'root'
-    for '/'), {ts} (the request's start, seconds since the epoch, to the ms) and {duration}
-    (whole ms). Only the base name is kept, so no request can name a file elsewhere."""
-    url = _safe((path or "").strip("/").replace("/", ".")) or "root"
-    name = name_format.format(
-        method=_safe(method or "GET"),
-        url=url,
-        ts="%.3f" % started,
-        duration="%.0f" % (seconds * 1000),
-    )
-    return os.path.basename(name) or "request.prof"
-
-
 class ProfileMiddleware(object):
     """A WSGI middleware that writes one cProfile dump per request into `out_dir`, named by
-    `name_format` (see request_name). `cpu=True` measures CPU time instead of wall time."""
+    `name_format` (see naming.request_name). `cpu=True` measures CPU time instead of wall
+    time. `trigger_path`: the path that samples the process on demand (trigger.py), served to
+    loopback clients or to those sending `trigger_token`; None (the default): none."""
 
-    def __init__(self, app, out_dir, name_format=DEFAULT_NAME_FORMAT, cpu=False):
+    def __init__(self, app, out_dir, name_format=DEFAULT_NAME_FORMAT, cpu=False, trigger_path=None, trigger_token=None):
         self.app = app
         self.out_dir = out_dir
         self.name_format = name_format
         self.cpu = cpu
+        self.trigger = None
+        if trigger_path is not None:
+            from .trigger import Trigger
+
+            self.trigger = Trigger(trigger_path, out_dir, trigger_token)
 
     def __call__(self, environ, start_response):
+        if self.trigger is not None and self.trigger.answers(environ.get("PATH_INFO")):
+            return self.trigger.wsgi(environ, start_response)
         try:
             profiler = new_profiler(self.cpu)
             started = time.time()
