@@ -35,7 +35,8 @@ def pytest_run(args, pythonpath, cwd, **extra):
     env = dict(os.environ, PYTHONPATH=pythonpath, PYTHONDONTWRITEBYTECODE="1", **extra)
     env.pop("PYTEST_ADDOPTS", None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.join(PROGRAMS, "pytests")] + args,
+        # The node ids are relative to the rootdir, which pytest would otherwise take from cwd and the path.
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", os.path.join(PROGRAMS, "pytests"), os.path.join(PROGRAMS, "pytests")] + args,
         capture_output=True,
         text=True,
         env=env,
