@@ -21,6 +21,9 @@
  * (132,000 frames) against the folded log of the same frames, and read them back, and a
  * pyinstrument session of the same stacks, against reading the log (--only interchange).
  *
+ * The serve rows (bench/serve.js) start `flameprof serve` over 10,000 and 100,000 per-request
+ * dumps and time its pages over HTTP against absolute budgets (--only serve).
+ *
  * The browser rows (bench/browser.js) time the HTML report and the SVG of ~155,000 frames in
  * headless Chromium: load, zoom and search (--only browser for those alone).
  *
@@ -230,6 +233,7 @@ function scaleRows() {
 
 (async () => {
   if (!ONLY || ONLY.includes('scale')) failed += scaleRows();
+  if (!ONLY || ONLY.includes('serve')) failed += await require('./serve').runServeBench({ cli, node, env, scratch });
   if (!ONLY || ONLY.includes('browser')) {
     failed += await require('./browser').runBrowserBench({ cli, node, env, scratch, input: SYMPY });
   }

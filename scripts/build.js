@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build: bundle the CLI (dist/cli.bundle.js, so that `flameprof` starts fast, with its V8 code
 // cache: scripts/code-cache.js), the server's worker and the browser scripts (the SVG's
-// viewer, the report's page, serve's listing) with esbuild, then type-check and emit the
+// viewer, the report's page, serve's pages) with esbuild, then type-check and emit the
 // library (dist/*.js + .d.ts) with tsc.
 //
 // --if-stale (what `prepare` runs) does nothing when dist/ is newer than every source: the
@@ -20,7 +20,7 @@ function newest(file) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(file).map((f) => newest(path.join(file, f))));
 }
 
-const built = ['dist/cli.bundle.js', 'dist/cli.bundle.cache', 'dist/index.d.ts', 'dist/report.js', 'dist/viewer.js', 'dist/listing.js', 'dist/serve-worker.js'].map((f) => path.join(root, f));
+const built = ['dist/cli.bundle.js', 'dist/cli.bundle.cache', 'dist/index.d.ts', 'dist/report.js', 'dist/viewer.js', 'dist/pages.js', 'dist/serve-worker.js'].map((f) => path.join(root, f));
 const sources = ['src', 'package.json', 'tsconfig.json', 'scripts/build.js', 'scripts/code-cache.js', 'bin/load-bundle.js'].map((f) => path.join(root, f));
 if (process.argv.includes('--if-stale') && built.every((f) => fs.existsSync(f))) {
   const oldest = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
@@ -51,13 +51,13 @@ const NODE = { platform: 'node', target: 'node20', format: 'cjs', minifyWhitespa
 
 // The browser scripts, which our pages carry inline (render/assets.ts reads them): the HTML
 // report's page (src/report/, with d3-force), the SVG's viewer (src/viewer/) and serve's
-// listing. The report's tooltips come from the SVG writer's module, whose colours (never used
+// pages. The report's tooltips come from the SVG writer's module, whose colours (never used
 // by the page) load node:crypto on first use only.
 const inline = (text) => (/<\/script|<!--/i.test(text) ? 'holds "</script" or "<!--": it cannot be inlined in a page' : undefined);
 const BROWSER = { platform: 'browser', target: 'chrome100', format: 'iife', minify: true };
 bundle('src/report/main.ts', 'report.js', { ...BROWSER, external: ['node:crypto'] }, inline);
 bundle('src/viewer/main.ts', 'viewer.js', { ...BROWSER, target: 'es2020' }, inline);
-bundle('src/serve/listing-page.ts', 'listing.js', BROWSER, inline);
+bundle('src/serve/page-script.ts', 'pages.js', BROWSER, inline);
 // flameprof serve's worker thread, which the server starts by file name.
 bundle('src/serve/worker.ts', 'serve-worker.js', NODE);
 // The CLI. yargs is more than half of it but only prints --help: left out, it is loaded

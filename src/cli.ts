@@ -2,15 +2,14 @@
  * The command line. Parsing uses yargs-parser, which is small and quick to load; the full
  * yargs is loaded only to print --help, because start-up is most of a typical run's time.
  */
+import { stat } from 'node:fs/promises';
 import { FlameprofError, InputError, UsageError } from './errors';
-import { mergeProfiles } from './import/merge';
 import { INPUT_FORMATS, readInput } from './import/registry';
-import { openInputFile } from './io/files';
 import { writeOutput, writeStream } from './io/output';
 import type { RunTarget } from './io/python';
 import { fromSources, type Profile } from './model/profile';
 import { DEFAULT_OPTIONS, resolveOptions, type Command, type Options } from './options';
-import { buildFrames, diffProfiles, readProfileStream, render, runProgram } from './pipeline';
+import { buildFrames, diffProfiles, loadProfilesStreamed, render, runProgram } from './pipeline';
 import { COLOR_SCHEMES } from './render/colour';
 import { OUTPUT_FORMATS, renderer } from './render/registry';
 
@@ -73,6 +72,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'port', kind: 'int', option: 'port', min: 0, minInclusive: true, max: 65535, describe: 'with serve: the port (0: any free one)' },
   { name: 'host', kind: 'string', option: 'host', describe: 'with serve: the address to listen on (127.0.0.1: this machine only)' },
   { name: 'open', kind: 'boolean', option: 'open', describe: 'with serve: open the listing in a browser ($BROWSER, or the desktop default)' },
+  { name: 'files', kind: 'string', option: 'files', describe: 'with a folder among the inputs: only its profiles whose path under it matches REGEX' },
   { name: 'input-format', kind: 'string', option: 'inputFormat', choices: INPUT_FORMATS, describe: 'how to read the inputs (default: detected from their content)' },
   { name: 'sample-type', kind: 'string', option: 'sampleType', describe: "pprof inputs: the sample type to read (default: the profile's default, else its last)" },
   { name: 'skip-bad-lines', kind: 'boolean', option: 'skipBadLines', describe: 'skip malformed lines of text inputs instead of failing' },
@@ -95,6 +95,7 @@ export const FLAGS: readonly Flag[] = [
 
 const EXAMPLES: ReadonlyArray<[string, string]> = [
   ['flameprof diff before.prof after.prof > diff.svg', 'what got slower (red) or faster (blue) from one run to the next'],
+  ["flameprof requests/ --files '^GET\\.api\\.orders\\.' > orders.svg", "one endpoint's per-request profiles merged into one graph"],
   ['flameprof serve profiles/ --open', 'browse a folder of profiles in the browser (http://127.0.0.1:8888/)'],
   ['flameprof --format=html -o app.html app.prof', 'the interactive report: flame, table, sandwich, call graph'],
   ['flameprof app.prof > app.svg', 'flame graph of a cProfile dump (python -m cProfile -o app.prof app.py)'],
@@ -340,10 +341,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The inputs read (as they come) and merged, as a graph's or a diff side's (`-` is standard input, read once). */
-async function load(paths: string[], args: ParsedArgs, io: CliIo): Promise<Profile> {
-  const profiles: Profile[] = [];
-  for (const p of paths) profiles.push(await readProfileStream(p === '-' ? io.stdin() : openInputFile(p), p === '-' ? 'stdin' : p, args.options));
-  return mergeProfiles(profiles);
+function load(paths: string[], args: ParsedArgs, io: CliIo): Promise<Profile> {
+  return loadProfilesStreamed(paths, args.options, () => io.stdin());
+}
+
+/** --files needs a folder among the inputs. */
+async function checkFiles(inputs: string[], args: ParsedArgs): Promise<void> {
+  if (args.options.files === undefined) return;
+  const folder = async (p: string): Promise<boolean> => p !== '-' && (await stat(p).then((s) => s.isDirectory(), () => false));
+  for (const p of inputs) if (await folder(p)) return;
+  throw new UsageError('--files works only with a folder among the inputs');
 }
 
 function oneStdin(paths: string[]): void {
@@ -368,6 +375,7 @@ async function runRender(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.out === undefined && io.stdout.isTTY === true && renderer(args.options.format).binary === true) {
     throw new UsageError(`the ${args.options.format} output is binary: give -o FILE, or redirect standard output`);
   }
+  await checkFiles(args.inputs, args);
   const frames = buildFrames(await load(args.inputs, args, io), args.options);
   warn(io, frames.warnings);
   await output(args, io, (reuse) => render(frames, args.options, { reuse }));
@@ -398,6 +406,7 @@ async function runServe(args: ParsedArgs, dir: string, io: CliIo): Promise<numbe
 /** `flameprof diff`: each side loaded and merged like a graph's inputs, then compared. */
 async function runDiff(args: ParsedArgs, sides: { before: string[]; after: string[] }, io: CliIo): Promise<number> {
   oneStdin([...sides.before, ...sides.after]);
+  await checkFiles([...sides.before, ...sides.after], args);
   const diff = diffProfiles(await load(sides.before, args, io), await load(sides.after, args, io), args.options);
   warn(io, diff.warnings);
   await output(args, io, (reuse) => render(diff, args.options, { reuse }));

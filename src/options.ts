@@ -106,6 +106,12 @@ export interface Options {
   match: DiffMatch;
   /** How to read the inputs: an importer's name, or 'auto' (default): told from the content. */
   inputFormat: InputFormat;
+  /**
+   * A folder among the inputs stands for the profiles under it (see io/folder.ts), merged in
+   * the order of their paths; with `files`, only those whose path under the folder matches
+   * this regular expression (JavaScript's, case-sensitive). Default undefined: all of them.
+   */
+  files: string | undefined;
   /** pprof inputs: the sample type to read. Default undefined: the profile's default, else its last. */
   sampleType: string | undefined;
   /** Skip malformed lines in text inputs (counted in a warning) instead of failing. Default false. */
@@ -174,6 +180,7 @@ export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze({
   negate: false,
   match: 'path',
   inputFormat: 'auto',
+  files: undefined,
   sampleType: undefined,
   skipBadLines: false,
   python: 'python3',
@@ -211,6 +218,7 @@ export function resolveOptions(partial: Partial<Options> = {}, command: Command 
     if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   }
   selection(out);
+  filesRegex(out);
   if (out.minWidth !== undefined && out.fluid) throw new UsageError('--minwidth needs a width in pixels, not --width 100%');
   if (given('minWidth') && given('threshold')) throw new UsageError('--minwidth and --threshold cannot be used together');
   if (!OUTPUT_FORMATS.includes(out.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${out.format}'`);
@@ -235,6 +243,7 @@ export function resolveOptions(partial: Partial<Options> = {}, command: Command 
           : undefined;
     if (clash !== undefined) throw new UsageError(`--sample cannot be used with ${clash}`);
   }
+  if ((command === 'serve' || command === 'run') && given('files')) throw new UsageError(`--files works only with profile inputs`);
   if (command !== 'serve') {
     const stray = (['port', 'host', 'open'] as const).find(given);
     if (stray !== undefined) throw new UsageError(`--${stray} works only with flameprof serve`);
@@ -250,18 +259,24 @@ export function resolveOptions(partial: Partial<Options> = {}, command: Command 
   return out;
 }
 
+/** --files compiled, or undefined when not given: a UsageError names a bad regex. */
+export function filesRegex(opts: Pick<Options, 'files'>): RegExp | undefined {
+  return opts.files === undefined ? undefined : compileFlag('--files', opts.files);
+}
+
+function compileFlag(flag: string, source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new UsageError(`${flag} '${source}' is not a regular expression: ${regexProblem(err)}`);
+  }
+}
+
 /** --hide, --focus and --reverse, compiled: a UsageError names the flag of a bad regex. */
 export function selection(opts: Pick<Options, 'hide' | 'focus' | 'reverse'>): Selection {
-  const compile = (flag: string, source: string): RegExp => {
-    try {
-      return new RegExp(source);
-    } catch (err) {
-      throw new UsageError(`${flag} '${source}' is not a regular expression: ${regexProblem(err)}`);
-    }
-  };
   return {
-    hide: opts.hide.map((h) => compile('--hide', h)),
-    focus: opts.focus === undefined ? undefined : compile('--focus', opts.focus),
+    hide: opts.hide.map((h) => compileFlag('--hide', h)),
+    focus: opts.focus === undefined ? undefined : compileFlag('--focus', opts.focus),
     reverse: opts.reverse,
   };
 }

@@ -10,13 +10,14 @@ import { onlySections, type FrameOptions, type FrameSet } from './frames/frame-s
 import { shortenPaths } from './frames/paths';
 import { flameStacks, selects, selectStacks, type Selection } from './frames/select';
 import { sampledLabel, stackFrames } from './frames/stacks';
-import { mergeProfiles } from './import/merge';
+import { mergeProfiles, ProfileMerger } from './import/merge';
 import { readInput, readInputStream, type InputFormat } from './import/registry';
 import { openInputFile, readInputFile } from './io/files';
+import { expandFolders } from './io/folder';
 import type { RunResult, RunSettings, RunTarget } from './io/python';
 import { formatSix } from './model/pynum';
 import { funcKey, funcLabel, type Profile } from './model/profile';
-import { resolveOptions, selection, type Options } from './options';
+import { filesRegex, resolveOptions, selection, type Options } from './options';
 import { decodeChunks, type ChunkOptions } from './render/bytes';
 import { renderer } from './render/registry';
 import { checkSize, type RenderSettings } from './render/renderer';
@@ -42,11 +43,21 @@ export function loadProfiles(paths: string[], options: Partial<Options> | InputF
   return mergeProfiles(paths.map((p) => readProfile(readInputFile(p), p, options)));
 }
 
-/** `loadProfiles`, each file read as it comes (see readProfileStream): for inputs of any size. */
-export async function loadProfilesStreamed(paths: string[], options: Partial<Options> | InputFormat = {}): Promise<Profile> {
-  const profiles: Profile[] = [];
-  for (const p of paths) profiles.push(await readProfileStream(openInputFile(p), p, options));
-  return mergeProfiles(profiles);
+/**
+ * `loadProfiles`, each file read as it comes (see readProfileStream): for inputs of any size.
+ * A folder stands for the profiles under it (see Options.files); `-` for `stdin`, when given.
+ */
+export async function loadProfilesStreamed(
+  paths: string[],
+  options: Partial<Options> | InputFormat = {},
+  stdin?: () => AsyncIterable<Uint8Array>,
+): Promise<Profile> {
+  const opts = resolveOptions(typeof options === 'string' ? { inputFormat: options } : options);
+  const merged = new ProfileMerger();
+  for (const p of (await expandFolders(paths, filesRegex(opts))).paths) {
+    merged.add(await readProfileStream(p === '-' && stdin !== undefined ? stdin() : openInputFile(p), p === '-' ? 'stdin' : p, opts));
+  }
+  return merged.result();
 }
 
 /** Frames for the sections `options.sections` names; see `Options` for the others that apply. */

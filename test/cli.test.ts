@@ -358,7 +358,7 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
 describe('input errors: exit 1, one line naming the input, no stack trace', () => {
   const cases: Array<[string, () => string, RegExp]> = [
     ['a missing file', () => join(dir, 'missing.prof'), /no such file$/],
-    ['a directory', () => dir, /is a directory/],
+    ['a folder with no profile in it', () => mkdtempSync(join(dir, 'empty-')), /: no profiles in this folder$/],
     ['an empty file', () => write('empty.prof', ''), /empty file$/],
     ['a JSON file', () => write('trace.json', '{"traceEvents": [{"name": "f", "ph": "X"}]}\n'), /not a profile flameprof reads: this is JSON text of another kind/],
     ['a Python script', () => write('app.py', 'import sys\n\ndef main():\n    print(sys.argv)\n'), /: a Python script, not a profile: to profile it, run flameprof -r .*app\.py$/],
@@ -388,6 +388,42 @@ describe('input errors: exit 1, one line naming the input, no stack trace', () =
     expect(r.code).toBe(1);
     expect(r.stdout.length).toBe(0);
     expect(r.lines).toEqual([expect.stringMatching(/^flameprof: the graph would have more than 1000 frames at --threshold 0; raise --threshold/)]);
+  });
+});
+
+describe('a folder as input: the profiles under it, merged in path order', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(dir, 'folder-'));
+    mkdirSync(join(folder, 'b'));
+    mkdirSync(join(folder, '.hidden'));
+    // Named so that the shell's byte order differs from creation order and from a locale's.
+    writeFileSync(join(folder, 'b', 'Z.prof'), readFileSync(fixture('sample-py3.prof')));
+    writeFileSync(join(folder, 'a.prof'), readFileSync(fixture('sample2-py3.prof')));
+    writeFileSync(join(folder, 'B.prof'), readFileSync(fixture('textproc.prof')));
+    writeFileSync(join(folder, '.hidden', 'x.prof'), 'not read');
+    writeFileSync(join(folder, 'notes.md'), 'not read');
+  });
+
+  test('its profiles (hidden ones and other files left out) as if listed in byte order, sub-folders too', () => {
+    const listed = run(['--format=log', join(folder, 'B.prof'), join(folder, 'a.prof'), join(folder, 'b', 'Z.prof')]);
+    expect(listed.code).toBe(0);
+    const merged = run(['--format=log', folder]);
+    expect([merged.code, merged.stderr]).toEqual([0, '']);
+    expect(merged.stdout.equals(listed.stdout)).toBe(true);
+    // In another order the float sums may differ in their last bits: the order is part of the result.
+    expect(run(['--format=log', '--files', '^b/|^a', folder]).stdout.equals(run(['--format=log', join(folder, 'a.prof'), join(folder, 'b', 'Z.prof')]).stdout)).toBe(true);
+  });
+
+  test('--files: a bad expression or no folder is a usage error; nothing matching, or a bad profile, an input error', () => {
+    expect([run(['--files', '(', folder]).code, run(['--files', '(', folder]).lines]).toEqual([2, ["flameprof: --files '(' is not a regular expression: Unterminated group (see 'flameprof --help')"]]);
+    expect(run(['--files', 'a', fixture('textproc.prof')]).lines).toEqual(["flameprof: --files works only with a folder among the inputs (see 'flameprof --help')"]);
+    const none = run(['--files', 'zzz', folder]);
+    expect([none.code, none.lines]).toEqual([1, [`flameprof: ${folder}: no profile in this folder matches zzz`]]);
+    writeFileSync(join(folder, 'cut.prof'), readFileSync(fixture('textproc.prof')).subarray(0, 5000));
+    const bad = run([folder]);
+    expect([bad.code, bad.stdout.length, bad.lines.length]).toEqual([1, 0, 1]);
+    expect(bad.lines[0]).toMatch(new RegExp(`^flameprof: ${escape(join(folder, 'cut.prof'))}: truncated at byte \\d+`));
   });
 });
 

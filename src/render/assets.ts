@@ -1,14 +1,14 @@
 /**
  * The browser scripts our pages carry, built from TypeScript into dist/ by scripts/build.js:
- * the SVG's viewer (src/viewer/), the report's page (src/report/), serve's listing
- * (src/serve/listing-page.ts). Found beside the code that asks: in dist/ (the CLI's bundle),
+ * the SVG's viewer (src/viewer/), the report's page (src/report/), serve's pages
+ * (src/serve/page-script.ts). Found beside the code that asks: in dist/ (the CLI's bundle),
  * one folder up (dist/render/), or in dist/ from the sources (tests).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlameprofError } from '../errors';
 
-export type Asset = 'viewer.js' | 'report.js' | 'listing.js';
+export type Asset = 'viewer.js' | 'report.js' | 'pages.js';
 
 const loaded = new Map<Asset, string>();
 

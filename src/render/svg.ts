@@ -223,6 +223,16 @@ function headerSvg(frames: FrameSet, opts: SvgOptions): string {
 let scriptBytes: Uint8Array | undefined;
 
 /**
+ * The Content-Security-Policy under which a served SVG runs its viewer and nothing else: the
+ * script by the hash of its text (what the CDATA sections hold), inline styles, no fetches.
+ */
+export function svgPolicy(): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const hash = createHash('sha256').update(`\n${asset('viewer.js').trimEnd()}\n`).digest('base64');
+  return `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
+}
+
+/**
  * The viewer (src/viewer/, built into dist/viewer.js) inside CDATA. Profile text never goes
  * in here (the script reads frames from the DOM), but the script's own text is split
  * wherever it would close the section.

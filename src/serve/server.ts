@@ -1,19 +1,26 @@
 /**
- * `flameprof serve DIR`: a local web server over a folder of profiles, as plop's viewer is.
- * `/` lists them (newest first), `/view/PATH` is a profile's HTML report, `/diff?before=
- * PATH&after=PATH` the comparison of two. Node's own http module: three routes need no
- * framework. Decoding and rendering run on worker threads (./worker.ts); summaries and
- * reports are cached by path, size and modification time.
+ * `flameprof serve DIR`: a local web server over a folder of profiles, as plop's viewer is,
+ * for thousands of per-request profiles. `/` lists them (a page at a time), `/groups` groups
+ * them by name (./groups.ts), `/view/PATH` is one profile's report, `/merge?match=REGEX` the
+ * report (or SVG, or folded log) of all that match, `/diff?before=REGEX&after=REGEX` the
+ * comparison of two such merges (or of one in two time windows). Node's own http module: five
+ * routes need no framework. What the folder holds is the catalog's (./catalog.ts); decoding,
+ * merging and rendering run on worker threads (./pool.ts); pages are cached by what they read.
  */
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isAbsolute, join, relative, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { isAbsolute, join, sep } from 'node:path';
 import { FlameprofError } from '../errors';
-import { PROFILE_FILE } from '../import/registry';
+import { listed } from '../io/folder';
 import { reportPolicy } from '../render/html';
-import { errorPage, listingPage, listingScriptHash, withoutContent, type ListingEntry } from './listing';
-import type { ServeReply, ServeRequest, Summary } from './worker';
+import { regexProblem } from '../render/search';
+import { svgPolicy } from '../render/svg';
+import { Catalog, type Entry } from './catalog';
+import { groupOf, groupsOf, type Group } from './groups';
+import { errorPage, GROUP_SORTS, groupsPage, listingPage, PAGE_ROWS, pageScriptHash, type GroupSort, type Progress } from './pages';
+import { WorkerPool } from './pool';
+import type { FileRef, ServeFormat, ServeReply } from './worker';
 
 export interface ServeOptions {
   /** The folder served, sub-folders included. Default: the current folder. */
@@ -22,7 +29,7 @@ export interface ServeOptions {
   readonly port: number;
   /** Default 127.0.0.1: the profiles are visible only to this machine. */
   readonly host: string;
-  /** How long the listing waits for summaries being read before it shows them as "reading". Default 1500 ms. */
+  /** How long the listing waits for its page's summaries before it shows them as "reading". Default 1500 ms. */
   readonly listingWait?: number;
 }
 
@@ -31,9 +38,14 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-const CACHE_REPORTS = 8;
+const CACHE_PAGES = 8;
+/** How many of a group's slowest profiles its "slowest" link merges. */
+const SLOWEST = 20;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A request the server refuses with 400: one line saying why. */
+class BadRequest extends Error {}
 
 export async function serve(opts: ServeOptions): Promise<Serving> {
   let root: string;
@@ -45,11 +57,16 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     throw new FlameprofError(`${opts.dir}: no such folder`);
   }
   const pool = new WorkerPool();
-  const summaries = new Map<string, { stamp: string; summary?: Summary; error?: string; pending?: Promise<void> }>();
-  const reports = new Map<string, { stamp: string; html: Promise<ServeReply> }>();
+  const catalog = new Catalog(root, pool);
+  const walked = catalog.start();
+  const pages = new Map<string, Promise<ServeReply>>();
+  const progress = (): Progress => ({ dir: opts.dir, total: catalog.size, pending: catalog.pending, walked: catalog.walked });
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => send(res, 500, errorPage(500, 'internal error', String(err))));
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof BadRequest) return refuse(res, 400, 'bad request', err.message, req.url);
+      refuse(res, 500, 'internal error', String(err), req.url);
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -64,26 +81,48 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-    if (path === '/') return send(res, 200, await listing(), listingScriptHash());
+    if (path === '/' || path === '/groups') {
+      // A small folder is walked at once; a big one shows how far the walk has got.
+      await Promise.race([walked, new Promise((done) => setTimeout(done, opts.listingWait ?? 1500).unref())]);
+      return send(res, 200, path === '/' ? await listing(query) : groups(query), pageScriptHash());
+    }
     if (path.startsWith('/view/')) {
-      const file = safePath(path.slice('/view/'.length), true);
+      const file = safePath(path.slice('/view/'.length));
       if (typeof file === 'number') return refuse(res, file);
-      return sendReport(res, [file], () => pool.run({ op: 'report', path: file.full, name: file.name }));
+      const stamp = `${file.stat.size}:${file.stat.mtimeMs}`;
+      return sendDrawn(res, 'html', `view\0${file.full}\0${stamp}`, () => pool.run({ op: 'draw', files: [{ path: file.full, name: file.name }], format: 'html', title: file.name, skipBad: false }));
+    }
+    if (path === '/merge') {
+      const format = formatParam(query);
+      await walked;
+      const match = regexParam(query, 'match') ?? /(?:)/;
+      const files = chosen(match, windowParam(query, 'since', 'until'), intParam(query, 'slowest', 1, 1000000));
+      if (files.length === 0) return refuse(res, 404, 'not found', `No profile matches ${query.get('match') ?? ''}.`, req.url);
+      const title = `${files.length} profile${files.length === 1 ? '' : 's'} matching ${query.get('match') ?? '(all)'}`;
+      return sendDrawn(res, format, key('merge', format, files), () => pool.run({ op: 'draw', files, format, title, skipBad: true }));
     }
     if (path === '/diff') {
-      const before = safePath(query.get('before') ?? '', false);
-      const after = safePath(query.get('after') ?? '', false);
-      if (typeof before === 'number') return refuse(res, before);
-      if (typeof after === 'number') return refuse(res, after);
-      return sendReport(res, [before, after], () =>
-        pool.run({ op: 'diff', before: { path: before.full, name: before.name }, after: { path: after.full, name: after.name } }),
-      );
+      const format = formatParam(query);
+      await walked;
+      const before = regexParam(query, 'before', true)!;
+      const after = regexParam(query, 'after') ?? before;
+      const b = chosen(before, windowParam(query, 'before_since', 'before_until'));
+      const a = chosen(after, windowParam(query, 'after_since', 'after_until'));
+      for (const [side, files] of [['before', b], ['after', a]] as const) {
+        if (files.length === 0) return refuse(res, 404, 'not found', `No profile matches the ${side} side.`, req.url);
+      }
+      const title = `${query.get('before')} (${b.length}) -> ${query.get('after') ?? query.get('before')} (${a.length})`;
+      return sendDrawn(res, format, key('diff', format, b, '->', a), () => pool.run({ op: 'diff', before: b, after: a, format, title, skipBad: true }));
     }
     return refuse(res, 404);
   }
 
-  function refuse(res: ServerResponse, status: number): void {
-    send(res, status, errorPage(status, status === 403 ? 'forbidden' : 'not found', status === 403 ? 'That path is outside the served folder.' : 'No such page or profile.'));
+  function refuse(res: ServerResponse, status: number, title?: string, message?: string, url?: string): void {
+    title ??= status === 403 ? 'forbidden' : 'not found';
+    message ??= status === 403 ? 'That path is outside the served folder.' : 'No such page or profile.';
+    // A folded log was asked for: the error is one line of text too.
+    if (url !== undefined && /[?&]format=log(&|$)/.test(url)) return sendText(res, status, `${message}\n`);
+    send(res, status, errorPage(status, title, message));
   }
 
   interface Safe {
@@ -97,11 +136,11 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
    * encoded separators, and symlinks that lead outside are refused (403); what is not there, or
    * not listed (hidden, or not named as a profile), 404.
    */
-  function safePath(given: string, encoded: boolean): Safe | number {
-    if (encoded && /%(2f|5c|00)/i.test(given)) return 403;
+  function safePath(given: string): Safe | number {
+    if (/%(2f|5c|00)/i.test(given)) return 403;
     let rel: string;
     try {
-      rel = encoded ? decodeURIComponent(given) : given;
+      rel = decodeURIComponent(given);
     } catch {
       return 404;
     }
@@ -126,52 +165,96 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     return { full: real, name: rel, stat };
   }
 
-  async function sendReport(res: ServerResponse, files: Safe[], job: () => Promise<ServeReply>): Promise<void> {
-    const key = files.map((f) => f.full).join('\0');
-    const stamp = files.map((f) => `${f.stat.size}:${f.stat.mtimeMs}`).join(',');
-    let cached = reports.get(key);
-    if (cached === undefined || cached.stamp !== stamp) {
-      cached = { stamp, html: job() };
-      reports.set(key, cached);
-      // Oldest first out: Map keeps insertion order.
-      while (reports.size > CACHE_REPORTS) reports.delete(reports.keys().next().value as string);
+  /** The listed profiles that match, in the window, the slowest `slowest` of them: in path order, the order merges add them in. */
+  function chosen(match: RegExp, window: [number, number], slowest?: number): FileRef[] {
+    let entries = catalog.select((e) => match.test(e.rel) && e.mtimeMs >= window[0] && e.mtimeMs < window[1]);
+    if (slowest !== undefined && entries.length > slowest) {
+      const keep = new Set([...entries].sort((x, y) => (y.durationMs ?? -1) - (x.durationMs ?? -1)).slice(0, slowest));
+      entries = entries.filter((e) => keep.has(e));
     }
-    const reply = await cached.html;
-    if (!reply.ok) {
-      reports.delete(key);
-      return send(res, 422, errorPage(422, 'cannot show this profile', withoutContent(reply.error)));
-    }
-    const html = reply.html!;
-    send(res, 200, Buffer.from(html.buffer, html.byteOffset, html.length), undefined, reportPolicy());
+    return entries.map((e) => ({ path: e.full, name: e.rel }));
   }
 
-  async function listing(): Promise<string> {
-    const files = walk(root);
-    const waits: Array<Promise<void>> = [];
-    for (const f of files) {
-      const stamp = `${f.stat.size}:${f.stat.mtimeMs}`;
-      let s = summaries.get(f.full);
-      if (s === undefined || s.stamp !== stamp) {
-        const entry: { stamp: string; summary?: Summary; error?: string; pending?: Promise<void> } = { stamp };
-        entry.pending = pool.run({ op: 'summary', path: f.full, name: f.name }).then((r) => {
-          if (r.ok) entry.summary = r.summary;
-          else entry.error = r.error;
-          entry.pending = undefined;
-        });
-        summaries.set(f.full, entry);
-        s = entry;
-      }
-      if (s.pending !== undefined) waits.push(s.pending);
+  /** A cache key for a page drawn from these files as they are now. */
+  function key(...parts: Array<string | readonly FileRef[]>): string {
+    const h = createHash('sha256');
+    for (const p of parts) {
+      if (typeof p === 'string') h.update(`${p}\0`);
+      else for (const f of p) h.update(`${f.path}\0${catalog.get(f.name)?.size}:${catalog.get(f.name)?.mtimeMs}\0`);
     }
-    // Wait a little for new files, but never long: a slow one shows as "reading".
-    if (waits.length > 0) await Promise.race([Promise.all(waits), new Promise((done) => setTimeout(done, opts.listingWait ?? 1500))]);
-    const entries: ListingEntry[] = files
-      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs || (a.name < b.name ? -1 : 1))
-      .map((f) => {
-        const s = summaries.get(f.full)!;
-        return { name: f.name, size: f.stat.size, mtimeMs: f.stat.mtimeMs, summary: s.summary, error: s.error };
-      });
-    return listingPage(opts.dir, entries, entries.filter((e) => e.summary === undefined && e.error === undefined).length);
+    return h.digest('base64');
+  }
+
+  async function sendDrawn(res: ServerResponse, format: ServeFormat, cacheKey: string, job: () => Promise<ServeReply>): Promise<void> {
+    let reply = pages.get(cacheKey);
+    if (reply === undefined) {
+      reply = job();
+      pages.set(cacheKey, reply);
+      // Oldest first out: Map keeps insertion order.
+      while (pages.size > CACHE_PAGES) pages.delete(pages.keys().next().value as string);
+    }
+    const r = await reply;
+    if (!r.ok) {
+      pages.delete(cacheKey);
+      if (format === 'log') return sendText(res, 422, `${r.error}\n`);
+      return send(res, 422, errorPage(422, 'cannot show this profile', r.error));
+    }
+    const body = Buffer.from(r.body!.buffer, r.body!.byteOffset, r.body!.length);
+    if (r.merged !== undefined) res.setHeader('X-Flameprof-Merged', r.merged);
+    if (r.skipped !== undefined) res.setHeader('X-Flameprof-Skipped', r.skipped.length);
+    if (format === 'log') return sendText(res, 200, body);
+    if (format === 'svg') return send(res, 200, body, undefined, svgPolicy(), 'image/svg+xml');
+    send(res, 200, body, undefined, reportPolicy());
+  }
+
+  /** The listing: the profiles that match, newest (or slowest, or by path) first, a page at a time. */
+  let sorted: { key: string; entries: Entry[] } | undefined;
+  async function listing(query: URLSearchParams): Promise<string> {
+    const matchText = query.get('match') ?? '';
+    const match = regexParam(query, 'match');
+    const sort = choiceParam(query, 'sort', ['newest', 'slowest', 'path'] as const, 'newest');
+    const page = intParam(query, 'page', 1, 1e9) ?? 1;
+    // Slowest first changes as summaries arrive; the others only as files do.
+    const cacheKey = `${sort === 'slowest' ? `v${catalog.version}` : `f${catalog.filesVersion}`}\0${sort}\0${matchText}`;
+    if (sorted?.key !== cacheKey) {
+      const entries = catalog.select((e) => match === undefined || match.test(e.rel));
+      if (sort === 'newest') entries.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.rel < b.rel ? -1 : 1));
+      if (sort === 'slowest') entries.sort((a, b) => (b.durationMs ?? -1) - (a.durationMs ?? -1) || (a.rel < b.rel ? -1 : 1));
+      sorted = { key: cacheKey, entries };
+    }
+    const all = sorted.entries;
+    const rows = all.slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS);
+    // Wait a little for this page's new files, but never long: a slow one shows as "reading".
+    await catalog.settle(rows, opts.listingWait ?? 1500);
+    return listingPage(progress(), { match: matchText, sort, page, matching: all.length, rows });
+  }
+
+  /** All groups, computed again only when something changed. */
+  let grouped: { key: string; groups: Group[] } | undefined;
+  function groups(query: URLSearchParams): string {
+    const matchText = query.get('match') ?? '';
+    const match = regexParam(query, 'match');
+    const ids = query.get('ids') === '1';
+    const sort = choiceParam(query, 'sort', GROUP_SORTS, 'total');
+    const page = intParam(query, 'page', 1, 1e9) ?? 1;
+    const cacheKey = `${catalog.version}\0${ids}`;
+    if (grouped?.key !== cacheKey) grouped = { key: cacheKey, groups: groupsOf(catalog.all(), ids ? (e) => groupOf(e.rel, true).key : (e) => (e as Entry).key) };
+    const all = grouped.groups.filter((g) => match === undefined || match.test(g.key));
+    const by: Record<GroupSort, (g: Group) => number | string> = {
+      total: (g) => -(g.seconds || g.samples),
+      count: (g) => -g.count,
+      p95: (g) => -(g.p95 ?? -1),
+      max: (g) => -(g.max ?? -1),
+      newest: (g) => -g.newest.mtimeMs,
+      name: (g) => g.key,
+    };
+    const f = by[sort];
+    all.sort((a, b) => {
+      const x = f(a);
+      const y = f(b);
+      return x < y ? -1 : x > y ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    });
+    return groupsPage(progress(), { match: matchText, ids, sort, page, matching: all.length, groups: all.slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS), slowest: SLOWEST });
   }
 
   await new Promise<void>((done, fail) => {
@@ -185,65 +268,64 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}/`,
-    close: () => closeAll(server, pool),
+    close: async () => {
+      catalog.close();
+      await closeAll(server, pool);
+    },
   };
 }
 
-/** Whether the listing lists a path (relative, `/`-separated): nothing hidden, a profile's name. */
-function listed(rel: string): boolean {
-  const parts = rel.split('/');
-  return parts.every((p) => !p.startsWith('.') && p !== 'node_modules') && PROFILE_FILE.test(parts[parts.length - 1]);
+/** A regular expression from the query (JavaScript's, case-sensitive), undefined when absent or empty. */
+function regexParam(query: URLSearchParams, name: string, required = false): RegExp | undefined {
+  const source = query.get(name) ?? '';
+  if (source === '') {
+    if (required) throw new BadRequest(`${name}: a regular expression is needed`);
+    return undefined;
+  }
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new BadRequest(`${name}: '${source}' is not a regular expression: ${regexProblem(err)}`);
+  }
 }
 
-/**
- * Profiles under `root`, sub-folders too, each folder once (links can make loops); symlinks
- * are followed only where they stay inside, and hidden files and folders and node_modules are
- * skipped.
- */
-function walk(root: string): Array<{ full: string; name: string; stat: Stats }> {
-  const out: Array<{ full: string; name: string; stat: Stats }> = [];
-  const seen = new Set<string>();
-  const visit = (dir: string, depth: number): void => {
-    let real: string;
-    try {
-      real = realpathSync(dir);
-    } catch {
-      return;
-    }
-    if (depth > 32 || seen.has(real)) return;
-    seen.add(real);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const full = join(dir, n);
-      let stat: Stats;
-      let target = full;
-      try {
-        if (lstatSync(full).isSymbolicLink()) {
-          target = realpathSync(full);
-          if (target !== root && !target.startsWith(root + sep)) continue;
-        }
-        stat = statSync(target);
-      } catch {
-        continue;
-      }
-      if (stat.isDirectory()) {
-        if (!n.startsWith('.') && n !== 'node_modules') visit(full, depth + 1);
-      } else if (stat.isFile() && listed(n)) out.push({ full: target, name: relative(root, full).split(sep).join('/'), stat });
-    }
-  };
-  visit(root, 0);
-  return out;
+/** A time from the query: ISO 8601 (UTC unless it says) or seconds since the epoch. */
+function timeParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name) ?? '';
+  if (text === '') return undefined;
+  const t = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) || !/[T ]\d/.test(text) ? text : `${text}Z`);
+  if (!Number.isFinite(t)) throw new BadRequest(`${name}: '${text}' is not a time (ISO 8601 such as 2026-12-04T10:00:00Z, or seconds since the epoch)`);
+  return t;
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, scriptHash?: string, policy?: string): void {
+/** A time window [since, until) of modification times, open where not given. */
+function windowParam(query: URLSearchParams, since: string, until: string): [number, number] {
+  return [timeParam(query, since) ?? -Infinity, timeParam(query, until) ?? Infinity];
+}
+
+function intParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const text = query.get(name) ?? '';
+  if (text === '') return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new BadRequest(`${name}: '${text}' is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function choiceParam<T extends string>(query: URLSearchParams, name: string, choices: readonly T[], fallback: T): T {
+  const text = query.get(name) ?? '';
+  if (text === '') return fallback;
+  if (!(choices as readonly string[]).includes(text)) throw new BadRequest(`${name}: '${text}' is not one of ${choices.join(', ')}`);
+  return text as T;
+}
+
+function formatParam(query: URLSearchParams): ServeFormat {
+  return choiceParam(query, 'format', ['html', 'svg', 'log'] as const, 'html');
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, scriptHash?: string, policy?: string, type = 'text/html; charset=utf-8'): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.statusCode = status;
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Type', type);
   res.setHeader('Content-Length', bytes.length);
   res.setHeader(
     'Content-Security-Policy',
@@ -256,71 +338,13 @@ function send(res: ServerResponse, status: number, body: string | Buffer, script
   res.end(res.req.method === 'HEAD' ? undefined : bytes);
 }
 
+/** Plain text: a folded log, or the one line saying why there is none. */
+function sendText(res: ServerResponse, status: number, body: string | Buffer): void {
+  send(res, status, body, undefined, "default-src 'none'", 'text/plain; charset=utf-8');
+}
+
 async function closeAll(server: Server, pool: WorkerPool): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((done) => server.close(() => done()));
   await pool.close();
-}
-
-/**
- * Two worker threads, each job to the one with fewer waiting: one slow dump holds up one of
- * them, and the other keeps answering. A job whose worker dies is answered with the error.
- */
-class WorkerPool {
-  private readonly workers: Array<{ worker: Worker; waiting: Map<number, (r: ServeReply) => void> } | undefined> = [undefined, undefined];
-  private next = 1;
-
-  run(job: ServeRequest): Promise<ServeReply> {
-    const id = this.next++;
-    const slot = this.pick();
-    return new Promise((done) => {
-      slot.waiting.set(id, done);
-      slot.worker.postMessage({ ...job, id });
-    });
-  }
-
-  private pick(): { worker: Worker; waiting: Map<number, (r: ServeReply) => void> } {
-    let best = -1;
-    for (let i = 0; i < this.workers.length; i++) {
-      const w = this.workers[i];
-      if (w === undefined) return this.start(i);
-      if (best < 0 || w.waiting.size < this.workers[best]!.waiting.size) best = i;
-    }
-    return this.workers[best]!;
-  }
-
-  private start(i: number): { worker: Worker; waiting: Map<number, (r: ServeReply) => void> } {
-    const worker = new Worker(workerFile());
-    const slot = { worker, waiting: new Map<number, (r: ServeReply) => void>() };
-    worker.on('message', (r: ServeReply) => {
-      const done = slot.waiting.get(r.id);
-      slot.waiting.delete(r.id);
-      done?.(r);
-    });
-    // A worker that dies (out of memory on a huge dump) fails its jobs; the next job starts a new one.
-    const fail = (why: string): void => {
-      if (this.workers[i] === slot) this.workers[i] = undefined;
-      for (const [id, done] of slot.waiting) done({ id, ok: false, error: why });
-      slot.waiting.clear();
-    };
-    worker.on('error', (err) => fail(`the profile could not be read: ${err.message}`));
-    worker.on('exit', (code) => fail(`the reader stopped (exit ${code})`));
-    worker.unref();
-    this.workers[i] = slot;
-    return slot;
-  }
-
-  async close(): Promise<void> {
-    const all = this.workers.splice(0, this.workers.length, undefined, undefined);
-    await Promise.all(all.map((w) => w?.worker.terminate()));
-  }
-}
-
-/** The worker's script: beside this file in dist/ (the bundle's serve-worker.js, or tsc's worker.js). */
-function workerFile(): string {
-  const { existsSync } = require('node:fs') as typeof import('node:fs');
-  for (const f of [join(__dirname, 'serve-worker.js'), join(__dirname, 'worker.js'), join(__dirname, '..', '..', 'dist', 'serve-worker.js')]) {
-    if (existsSync(f)) return f;
-  }
-  throw new FlameprofError("the server's worker script is missing (dist/serve-worker.js): run npm run build");
 }
