@@ -63,9 +63,11 @@ const RESCAN_FACTOR = 20;
 export class Catalog {
   private readonly entries = new Map<string, Entry>();
   private readonly watchers = new Map<string, FSWatcher>();
-  private readonly queue: Entry[] = [];
-  private readonly urgent: Entry[] = [];
+  private readonly queue = new Fifo<Entry>();
+  private readonly urgent = new Fifo<Entry>();
   private readonly touched = new Set<string>();
+  /** Paths a watch reported while a walk was under way: what the walk saw of them may be older. */
+  private readonly lookedDuringWalk = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private inFlight = 0;
   private touchTimer: NodeJS.Timeout | undefined;
@@ -84,7 +86,7 @@ export class Catalog {
     private readonly pool: WorkerPool,
   ) {}
 
-  /** Starts the first walk; `ready` settles when it has finished. */
+  /** Starts the first walk; the promise settles when it has finished. */
   start(): Promise<void> {
     return this.rescan();
   }
@@ -113,7 +115,7 @@ export class Catalog {
     const waiting = (): Entry[] => entries.filter((e) => !e.read && this.entries.get(e.rel) === e);
     const todo = waiting();
     if (todo.length === 0) return;
-    this.urgent.push(...todo);
+    for (const e of todo) this.urgent.push(e);
     this.pump();
     const deadline = Date.now() + ms;
     while (waiting().length > 0 && Date.now() < deadline) {
@@ -144,6 +146,7 @@ export class Catalog {
 
   private async walk(): Promise<void> {
     const t0 = Date.now();
+    this.lookedDuringWalk.clear();
     const folders = new Set<string>();
     const found = await findProfiles(this.root, (full, rel) => {
       folders.add(full);
@@ -153,9 +156,9 @@ export class Catalog {
     const seen = new Set<string>();
     for (const f of found) {
       seen.add(f.rel);
-      this.put(f);
+      if (!this.lookedDuringWalk.has(f.rel)) this.put(f);
     }
-    for (const rel of [...this.entries.keys()]) if (!seen.has(rel)) this.drop(rel);
+    for (const rel of [...this.entries.keys()]) if (!seen.has(rel) && !this.lookedDuringWalk.has(rel)) this.drop(rel);
     for (const [full, w] of this.watchers) {
       if (!folders.has(full)) {
         w.close();
@@ -180,8 +183,17 @@ export class Catalog {
     this.pump();
   }
 
-  private drop(rel: string): void {
-    if (this.entries.delete(rel)) this.filesVersion++;
+  /** Whether there was such a profile. */
+  private drop(rel: string): boolean {
+    if (!this.entries.delete(rel)) return false;
+    this.filesVersion++;
+    return true;
+  }
+
+  /** Whether profiles are known under the folder `rel`. */
+  private holdsFolder(rel: string): boolean {
+    for (const k of this.entries.keys()) if (k.startsWith(`${rel}/`)) return true;
+    return false;
   }
 
   private watchFolder(full: string, rel: string): void {
@@ -218,21 +230,22 @@ export class Catalog {
     for (const rel of rels) {
       if (rel.split('/').some((p) => p.startsWith('.') || p === 'node_modules')) continue;
       const full = join(this.root, ...rel.split('/'));
+      if (this.scanning !== undefined) this.lookedDuringWalk.add(rel);
+      let found: FoundFile | 'folder' | undefined;
       try {
         let target = full;
-        if ((await lstat(full)).isSymbolicLink()) {
-          target = await realpath(full);
-          if (target !== this.root && !target.startsWith(this.root + sep)) continue;
+        if ((await lstat(full)).isSymbolicLink()) target = await realpath(full);
+        if (target === this.root || target.startsWith(this.root + sep)) {
+          const s = await stat(target);
+          if (s.isDirectory()) found = 'folder';
+          else if (s.isFile() && listed(rel)) found = { rel, full: target, size: s.size, mtimeMs: s.mtimeMs };
         }
-        const s = await stat(target);
-        // A new folder, or one moved in: walk to find what it holds.
-        if (s.isDirectory()) walk = true;
-        else if (s.isFile() && listed(rel)) this.put({ rel, full: target, size: s.size, mtimeMs: s.mtimeMs });
       } catch {
-        if (this.entries.has(rel)) this.drop(rel);
-        // Gone: when it was a folder, what was under it goes too.
-        else if ([...this.entries.keys()].some((k) => k.startsWith(`${rel}/`))) walk = true;
+        // Gone (or unreadable): no longer listed.
       }
+      if (typeof found === 'object') this.put(found);
+      // A new folder (or one moved in) is walked to find what it holds; one gone takes what was under it.
+      else if (!this.drop(rel)) walk ||= found === 'folder' ? !this.watchers.has(full) : this.holdsFolder(rel);
     }
     if (walk) await this.rescan();
     this.changed();
@@ -243,8 +256,8 @@ export class Catalog {
     while (this.inFlight < this.pool.size && !this.closed) {
       const batch: Entry[] = [];
       for (const q of [this.urgent, this.queue]) {
-        while (batch.length < BATCH && q.length > 0) {
-          const e = q.shift()!;
+        while (batch.length < BATCH && q.size > 0) {
+          const e = q.shift();
           if (!e.read && this.entries.get(e.rel) === e && !batch.includes(e)) batch.push(e);
         }
       }
@@ -286,4 +299,30 @@ function intern(label: string): string {
   if (labels.size > 100000) labels.clear();
   labels.set(label, label);
   return label;
+}
+
+/** First in, first out: Array#shift copies a long array at every call, and 100,000 profiles queue at the start. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T {
+    const item = this.items[this.head++];
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
 }

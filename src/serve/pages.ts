@@ -69,7 +69,7 @@ function head(title: string, progress: Progress): string {
 }
 
 function progressText(p: Progress): string {
-  if (!p.walked) return `looking through the folder: ${p.total} profiles found so far`;
+  if (!p.walked) return 'looking through the folder…';
   return p.pending > 0 ? `${p.pending} of ${p.total} profiles still being read: reload to see them` : `${p.total} profiles`;
 }
 
