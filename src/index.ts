@@ -30,7 +30,7 @@ export { callGraphObjects, callGraphFromObjects, type FunctionStats, type CallEd
 export type { Frame, FrameSet, FrameColor, FrameFunc, Sections } from './frames/frame-set';
 export { FrameColumns, FRAME_COLORS } from './frames/frame-set';
 export { exactStats, type ExactStats } from './frames/exact';
-export { mergeProfiles, mergeCallGraphs, mergeSampled } from './import/merge';
+export { mergeProfiles, mergeCallGraphs, mergeSampled, ProfileMerger } from './import/merge';
 export { decodeMarshal, type PyValue, type Decoded } from './import/marshal';
 export { readPstats } from './import/pstats';
 export { readFolded, parseFrameName, type TextReadOptions } from './import/folded';

@@ -55,7 +55,11 @@ export async function loadProfilesStreamed(
   const opts = resolveOptions(typeof options === 'string' ? { inputFormat: options } : options);
   const merged = new ProfileMerger();
   for (const p of (await expandFolders(paths, filesRegex(opts))).paths) {
-    merged.add(await readProfileStream(p === '-' && stdin !== undefined ? stdin() : openInputFile(p), p === '-' ? 'stdin' : p, opts));
+    const name = p === '-' ? 'stdin' : p;
+    const profile = await readProfileStream(p === '-' && stdin !== undefined ? stdin() : openInputFile(p), name, opts);
+    const why = merged.refusal(profile);
+    if (why !== undefined) throw new InputError(`${name}: ${why}`);
+    merged.add(profile);
   }
   return merged.result();
 }

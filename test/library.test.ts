@@ -61,3 +61,28 @@ test('the library diffs two profiles as the CLI does, and its options obey the C
   expect(lib.RENDERERS.map((r) => [r.name, r.extension])).toEqual([['svg', '.svg'], ['html', '.html'], ['log', '.log'], ['speedscope', '.speedscope.json'], ['pprof', '.pb.gz']]);
   expect(lib.IMPORTERS.map((i) => i.name)).toEqual(['pprof', 'pstats', 'speedscope', 'pyinstrument', 'plop', 'folded']);
 });
+
+test('a folder through the library: loadProfilesStreamed with `files`, and ProfileMerger one profile at a time', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require(ROOT) as typeof import('../src/index');
+  const { mkdtempSync, copyFileSync, rmSync, mkdirSync } = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(join(require('node:os').tmpdir(), 'flameprof-lib-'));
+  try {
+    mkdirSync(join(dir, 'sub'));
+    copyFileSync(join(ROOT, 'test/fixtures/sample-py3.prof'), join(dir, 'sub', 'b.prof'));
+    copyFileSync(join(ROOT, 'test/fixtures/sample2-py3.prof'), join(dir, 'a.prof'));
+    copyFileSync(join(ROOT, 'test/fixtures/sampled/plopload.flame'), join(dir, 'c.flame'));
+    const log = (p: import('../src/index').Profile): string => lib.renderToString(lib.buildFrames(p), { format: 'log' });
+    const folder = await lib.loadProfilesStreamed([dir], { files: '\\.prof$' });
+    expect(log(folder)).toBe(log(lib.loadProfiles([join(dir, 'a.prof'), join(dir, 'sub', 'b.prof')])));
+    const merger = new lib.ProfileMerger();
+    merger.add(lib.loadProfiles([join(dir, 'a.prof')]));
+    const stacks = lib.loadProfiles([join(dir, 'c.flame')]);
+    expect(merger.refusal(stacks)).toBe('cannot merge profiles of different kinds (pstats dumps with sampled stacks)');
+    merger.add(lib.loadProfiles([join(dir, 'sub', 'b.prof')]));
+    expect([merger.count, log(merger.result())]).toEqual([2, log(folder)]);
+    await expect(lib.loadProfilesStreamed([dir])).rejects.toThrow(`${join(dir, 'c.flame')}: cannot merge profiles of different kinds`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
