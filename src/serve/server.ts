@@ -96,9 +96,16 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       const format = formatParam(query);
       await walked;
       const match = regexParam(query, 'match') ?? /(?:)/;
-      const files = chosen(match, windowParam(query, 'since', 'until'), intParam(query, 'slowest', 1, 1000000));
+      const slowest = intParam(query, 'slowest', 1, 1000000);
+      const window = windowParam(query, 'since', 'until');
+      const files = chosen(match, window, slowest);
       if (files.length === 0) return refuse(res, 404, 'not found', `No profile matches ${query.get('match') ?? ''}.`, req.url);
-      const title = `${files.length} profile${files.length === 1 ? '' : 's'} matching ${query.get('match') ?? '(all)'}`;
+      // Says what was chosen: "the slowest 20 of 600 profiles matching RE, since T".
+      const of = slowest === undefined ? files.length : chosen(match, window).length;
+      const title =
+        (of > files.length ? `the slowest ${files.length} of ` : '') +
+        `${of} profile${of === 1 ? '' : 's'} matching ${query.get('match') || '(all)'}` +
+        ['since', 'until'].map((k) => (query.get(k) ? `, ${k} ${query.get(k)}` : '')).join('');
       return sendDrawn(res, format, key('merge', format, files), () => pool.run({ op: 'draw', files, format, title, skipBad: true }));
     }
     if (path === '/diff') {

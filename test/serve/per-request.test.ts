@@ -171,6 +171,8 @@ test('the slowest N of a group, and a time window, choose the files merged', asy
   const r = await get(`/merge?match=${q(pattern)}&slowest=5&format=log`);
   expect([r.status, r.headers['x-flameprof-merged']]).toEqual([200, '5']);
   expect(r.body).toBe(cli(['--format=log', ...slowest.map((f) => join(dir, f))]).stdout);
+  const report = await get(`/merge?match=${q(pattern)}&slowest=5`);
+  expect(report.body).toContain(`<title>the slowest 5 of ${members.length} profiles matching ${pattern}</title>`);
   // Modification times are the requests' ends: the first half hour, by ISO time or epoch seconds.
   const middle = START + SPAN / 2;
   const early = members.filter((n) => statSync(join(dir, n)).mtimeMs < middle * 1000).sort(byBytes);
