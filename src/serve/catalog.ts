@@ -19,6 +19,8 @@ export class Entry implements FoundFile, Member {
   readonly nameDurationMs: number | undefined;
   summary: Summary | undefined = undefined;
   error: string | undefined = undefined;
+  /** In a batch being read (a page's rows are queued twice: first, and in their turn). */
+  reading = false;
 
   constructor(
     readonly rel: string,
@@ -258,7 +260,10 @@ export class Catalog {
       for (const q of [this.urgent, this.queue]) {
         while (batch.length < BATCH && q.size > 0) {
           const e = q.shift();
-          if (!e.read && this.entries.get(e.rel) === e && !batch.includes(e)) batch.push(e);
+          if (!e.read && !e.reading && this.entries.get(e.rel) === e) {
+            e.reading = true;
+            batch.push(e);
+          }
         }
       }
       if (batch.length === 0) return;
@@ -266,6 +271,7 @@ export class Catalog {
       void this.pool.run({ op: 'summaries', files: batch.map((e) => ({ path: e.full, name: e.rel })) }).then((r) => {
         this.inFlight--;
         batch.forEach((e, i) => {
+          e.reading = false;
           const s = r.ok ? r.summaries![i] : r.error;
           if (typeof s === 'string') e.error = s;
           else e.summary = { ...s, top: intern(s.top) };
