@@ -16,10 +16,7 @@ const path = require('node:path');
 const { CHROMIUM, CHROMIUM_ARGS } = require('../test/helpers/chromium.js');
 const BUDGETS = { load: 2000, zoom: 100, search: 300 };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = require('./median');
 
 /** In the page: run `act`, then wait for two animation frames (the second follows the paint). */
 const AFTER_PAINT = `(act) => new Promise((done) => {

@@ -68,10 +68,7 @@ function time(cmd, args) {
   return ms;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = require('./median');
 
 /** A and B in turn, after one warm-up each: both medians and the median of the pair ratios. */
 function paired(a, b, runs = RUNS) {

@@ -20,10 +20,7 @@ const path = require('node:path');
 
 const MAKE = path.join(__dirname, '..', 'test', 'fixtures', 'make_requests.py');
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = require('./median');
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 function get(base, p) {

@@ -68,6 +68,18 @@ class Trigger(object):
             return 400, "mode must be wall or cpu"
         return None, (seconds, mode[0])
 
+    def _begin(self, method, client, token, query):
+        """(status, text) to refuse the request with, or (None, (seconds, mode)) with the
+        sampling lock held: one at a time, the lock tried, never waited on."""
+        status, text = self._refusal(method, client, token, query)
+        if status is None and not self._busy.acquire(False):
+            return 409, "already sampling"
+        return status, text
+
+    @staticmethod
+    def _body(status, text):
+        return (text if status == 200 else text + "\n").encode("utf-8", "surrogateescape")
+
     def _file(self):
         return os.path.join(self.out_dir, "sample.%.3f.folded" % time.time())
 
@@ -81,23 +93,19 @@ class Trigger(object):
 
     def wsgi(self, environ, start_response):
         """The WSGI response: the stacks, or a refusal."""
-        status, text = self._refusal(
+        status, text = self._begin(
             environ.get("REQUEST_METHOD"), environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FLAMEPROF_TOKEN"), environ.get("QUERY_STRING")
         )
         if status is None:
             seconds, mode = text
-            # One at a time; a lock tried, never waited on.
-            if not self._busy.acquire(False):
-                status, text = 409, "already sampling"
-            else:
-                try:
-                    c = Collector(interval=self.interval, mode=mode)
-                    c.sample_for(seconds)
-                    status, text = 200, c.folded()
-                    self._write(self._file(), text)
-                finally:
-                    self._busy.release()
-        body = (text if status == 200 else text + "\n").encode("utf-8", "surrogateescape")
+            try:
+                c = Collector(interval=self.interval, mode=mode)
+                c.sample_for(seconds)
+                status, text = 200, c.folded()
+                self._write(self._file(), text)
+            finally:
+                self._busy.release()
+        body = self._body(status, text)
         start_response(_STATUS[status], [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -109,26 +117,23 @@ class Trigger(object):
         for name, value in scope.get("headers") or ():
             if name.lower() == TOKEN_HEADER.lower().encode("ascii"):
                 token = value.decode("latin-1")
-        status, text = self._refusal(scope.get("method"), client[0], token, (scope.get("query_string") or b"").decode("latin-1"))
+        status, text = self._begin(scope.get("method"), client[0], token, (scope.get("query_string") or b"").decode("latin-1"))
         if status is None:
             seconds, mode = text
-            if not self._busy.acquire(False):
-                status, text = 409, "already sampling"
-            else:
-                try:
-                    import asyncio  # here: the WSGI side never needs it
+            try:
+                import asyncio  # here: the WSGI side never needs it
 
-                    c = Collector(interval=self.interval, mode=mode)
-                    c.start()
-                    try:
-                        await asyncio.sleep(seconds)
-                    finally:
-                        c.close(wait=False)
-                    status, text = 200, c.folded()
-                    await asyncio.get_running_loop().run_in_executor(None, self._write, self._file(), text)
+                c = Collector(interval=self.interval, mode=mode)
+                c.start()
+                try:
+                    await asyncio.sleep(seconds)
                 finally:
-                    self._busy.release()
-        body = (text if status == 200 else text + "\n").encode("utf-8", "surrogateescape")
+                    c.close(wait=False)
+                status, text = 200, c.folded()
+                await asyncio.get_running_loop().run_in_executor(None, self._write, self._file(), text)
+            finally:
+                self._busy.release()
+        body = self._body(status, text)
         headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode("ascii"))]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

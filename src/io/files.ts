@@ -1,18 +1,12 @@
 /**
  * Reading input files, with errors that say which file and what is wrong in one line.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { FlameprofError, InputError } from '../errors';
 
 /** A profile file's bytes. */
 export function readInputFile(path: string): Buffer {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (err) {
-    throw new FlameprofError(`${path}: ${fsReason(err)}`);
-  }
-  if (st.isDirectory()) throw new FlameprofError(`${path}: is a directory, expected a profile file`);
+  inputStat(path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -30,15 +24,21 @@ export function readInputFile(path: string): Buffer {
  * readInputFile (no such file, a directory, an empty file).
  */
 export function openInputFile(path: string): AsyncIterable<Uint8Array> {
-  let st;
+  const st = inputStat(path);
+  if (st.isFile() && st.size === 0) throw new InputError(`${path}: empty file`);
+  return readPieces(path);
+}
+
+/** An input's stat, or the one line saying why it cannot be one: not there, unreadable, a directory. */
+function inputStat(path: string): Stats {
+  let st: Stats;
   try {
     st = statSync(path);
   } catch (err) {
     throw new FlameprofError(`${path}: ${fsReason(err)}`);
   }
   if (st.isDirectory()) throw new FlameprofError(`${path}: is a directory, expected a profile file`);
-  if (st.isFile() && st.size === 0) throw new InputError(`${path}: empty file`);
-  return readPieces(path);
+  return st;
 }
 
 /** A file's bytes in pieces of 1 MB (read directly: fs streams cost a small run's start-up time). */

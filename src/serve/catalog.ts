@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { byPath, findProfiles, listed, type FoundFile } from '../io/folder';
+import { findProfiles, listed, type FoundFile } from '../io/folder';
 import { groupOf, type Member } from './groups';
 import type { WorkerPool } from './pool';
 import type { Summary } from './worker';
@@ -289,11 +289,11 @@ export class Catalog {
     for (const l of now) l();
   }
 
-  /** Profiles in path order (the order merges add them in), those `keep` keeps. */
+  /** The profiles `keep` keeps, in no particular order. */
   select(keep: (e: Entry) => boolean): Entry[] {
     const out: Entry[] = [];
     for (const e of this.entries.values()) if (keep(e)) out.push(e);
-    return out.sort(byPath);
+    return out;
   }
 }
 

@@ -12,7 +12,7 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isAbsolute, join, sep } from 'node:path';
 import { FlameprofError } from '../errors';
-import { listed } from '../io/folder';
+import { byPath, listed } from '../io/folder';
 import { reportPolicy } from '../render/html';
 import { regexProblem } from '../render/search';
 import { svgPolicy } from '../render/svg';
@@ -175,11 +175,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   /** The listed profiles that match, in the window, the slowest `slowest` of them: in path order, the order merges add them in. */
   function chosen(match: RegExp, window: [number, number], slowest?: number): FileRef[] {
     let entries = catalog.select((e) => match.test(e.rel) && e.mtimeMs >= window[0] && e.mtimeMs < window[1]);
-    if (slowest !== undefined && entries.length > slowest) {
-      const keep = new Set([...entries].sort((x, y) => (y.durationMs ?? -1) - (x.durationMs ?? -1)).slice(0, slowest));
-      entries = entries.filter((e) => keep.has(e));
-    }
-    return entries.map((e) => ({ path: e.full, name: e.rel }));
+    if (slowest !== undefined && entries.length > slowest) entries = entries.sort((x, y) => (y.durationMs ?? -1) - (x.durationMs ?? -1) || byPath(x, y)).slice(0, slowest);
+    return entries.sort(byPath).map((e) => ({ path: e.full, name: e.rel }));
   }
 
   /** A cache key for a page drawn from these files as they are now. */
@@ -225,8 +222,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     const cacheKey = `${sort === 'slowest' ? `v${catalog.version}` : `f${catalog.filesVersion}`}\0${sort}\0${matchText}`;
     if (sorted?.key !== cacheKey) {
       const entries = catalog.select((e) => match === undefined || match.test(e.rel));
-      if (sort === 'newest') entries.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.rel < b.rel ? -1 : 1));
-      if (sort === 'slowest') entries.sort((a, b) => (b.durationMs ?? -1) - (a.durationMs ?? -1) || (a.rel < b.rel ? -1 : 1));
+      if (sort === 'newest') entries.sort((a, b) => b.mtimeMs - a.mtimeMs || byPath(a, b));
+      if (sort === 'slowest') entries.sort((a, b) => (b.durationMs ?? -1) - (a.durationMs ?? -1) || byPath(a, b));
+      if (sort === 'path') entries.sort(byPath);
       sorted = { key: cacheKey, entries };
     }
     const all = sorted.entries;

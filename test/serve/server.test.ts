@@ -4,11 +4,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { checkedPage, launchChromium } from '../helpers/browser';
+import { httpGet, type Reply } from '../helpers/http';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'flameprof.js');
@@ -21,24 +21,9 @@ let server: ChildProcess;
 let base: string;
 let browser: Browser;
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One request with the path exactly as given (no normalising of `..` by a client library). */
+/** One request to the server (`at`: another one's URL). */
 function get(path: string, method = 'GET', headers: Record<string, string> = {}, at = base): Promise<Reply> {
-  const url = new URL(at);
-  return new Promise((done, fail) => {
-    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
+  return httpGet(at, path, method, headers);
 }
 
 /** Every server started, so that one a failed test left running is stopped (else jest never exits). */
@@ -333,18 +318,9 @@ test('one slow profile stalls neither the listing nor the other reports', async 
     writeFileSync(join(slowDir, 'slow.folded.gz'), gzipSync(Buffer.from(lines.repeat(150000))));
     copyFileSync(join(ROOT, 'samples', 'pipeline.prof'), join(slowDir, 'pipeline.prof'));
     const s = await start([slowDir, '--port', '0']);
-    const url = new URL(s.url);
     const timed = async (path: string): Promise<{ ms: number; status: number; body: string }> => {
       const t0 = Date.now();
-      const r = await new Promise<Reply>((done, fail) => {
-        const req = request({ host: url.hostname, port: url.port, path }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        });
-        req.on('error', fail);
-        req.end();
-      });
+      const r = await httpGet(s.url, path);
       return { ms: Date.now() - t0, status: r.status, body: r.body };
     };
     const slowReport = timed('/view/slow.folded.gz');
